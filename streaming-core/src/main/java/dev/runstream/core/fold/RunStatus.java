@@ -1,0 +1,34 @@
+package dev.runstream.core.fold;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A run's status, in Mastra's words: an agent's {@code MastraModelOutput.status} ({@code running}, {@code success},
+ * {@code failed}, {@code suspended}, {@code canceled}) and a workflow's {@code WorkflowRunStatus}.
+ */
+public enum RunStatus {
+    RUNNING, SUCCESS, FAILED, SUSPENDED, CANCELED, TRIPWIRE, PAUSED, WAITING, PENDING, BAILED, SKIPPED;
+
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The status of a Mastra status string, if it is one. */
+    public static Optional<RunStatus> parse(String value) {
+        for (RunStatus status : values()) {
+            if (status.jsonName().equals(value)) {
+                return Optional.of(status);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the run has ended for good (a suspended or paused run can still go on). */
+    public boolean isTerminal() {
+        return switch (this) {
+            case SUCCESS, FAILED, CANCELED, TRIPWIRE, BAILED, SKIPPED -> true;
+            default -> false;
+        };
+    }
+}
