@@ -179,7 +179,11 @@ public final class Usage {
         for (Key key : KEYS) {
             Long value = counts[key.ordinal()];
             if (value != null) {
-                out.put(key.jsonName, value);
+                if (value == value.intValue()) {
+                    out.put(key.jsonName, value.intValue());
+                } else {
+                    out.put(key.jsonName, value);
+                }
             }
         }
         if (!raw.isMissingNode()) {

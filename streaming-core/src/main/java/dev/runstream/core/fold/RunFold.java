@@ -91,10 +91,20 @@ public final class RunFold {
                 b.name = s.agentId();
                 b.status = RunStatus.RUNNING;
             }
-            case TextDelta d -> b.text.append(d.text());
+            case TextDelta d -> {
+                b.text.append(d.text());
+                b.stepText.append(d.text());
+            }
             case ReasoningDelta d -> b.reasoningText.append(d.text());
-            case ToolCall t -> toolCall(b, t.toolCallId(), t.toolName(), Outcome.PENDING);
-            case ToolResult r -> toolCall(b, r.toolCallId(), r.toolName(), r.isError() ? Outcome.ERROR : Outcome.SUCCESS);
+            case ToolCall t -> {
+                b.stepHasTools = true;
+                toolCall(b, t.toolCallId(), t.toolName(), Outcome.PENDING);
+                legacyNestedAgentUsage(b, chunk.payload().path("output"));
+            }
+            case ToolResult r -> {
+                b.stepHasTools = true;
+                toolCall(b, r.toolCallId(), r.toolName(), r.isError() ? Outcome.ERROR : Outcome.SUCCESS);
+            }
             case ToolError e -> toolCall(b, e.toolCallId(), e.toolName(), Outcome.ERROR);
             case ToolDenied d -> toolCall(b, d.toolCallId(), d.toolName(), Outcome.DENIED);
             case ToolApprovalRequest a -> {
@@ -109,14 +119,12 @@ public final class RunFold {
                 b.usage = b.usage.plus(f.info().usage());
                 b.steps.add(new StepSummary(Integer.toString(b.steps.size() + 1), f.info().reason().orElse(""),
                         f.info().usage()));
+                b.lastStepText = b.stepText.toString();
+                b.stepText.setLength(0);
+                b.anyStepHadTools |= b.stepHasTools;
+                b.stepHasTools = false;
             }
-            case RunFinish f -> {
-                if (b.status == RunStatus.RUNNING) {
-                    b.status = RunStatus.SUCCESS;
-                    f.info().reason().ifPresent(reason -> b.finishReason = reason);
-                }
-                b.finishedAt = at;
-            }
+            case RunFinish f -> finish(b, f.info(), at);
             case RunError e -> {
                 b.error = e.error();
                 end(b, RunStatus.FAILED, "error", at);
@@ -167,6 +175,27 @@ public final class RunFold {
         }
     }
 
+    /**
+     * Mastra's {@code finish}: success unless the run failed or was canceled; the finish reason of the chunk, or
+     * {@code aborted} after an abort; the text is the last step's when a tool step ran and the run was never
+     * suspended, else all the text.
+     */
+    private static void finish(RunSummary.Builder b, ChunkView.FinishInfo info, Instant at) {
+        if (b.status == RunStatus.CANCELED) {
+            b.finishReason = "aborted";
+        } else {
+            info.reason().filter(reason -> !reason.isEmpty()).ifPresent(reason -> b.finishReason = reason);
+            if (b.status != RunStatus.FAILED) {
+                b.status = RunStatus.SUCCESS;
+            }
+        }
+        if (b.anyStepHadTools && !b.wasSuspended) {
+            b.text.setLength(0);
+            b.text.append(b.lastStepText);
+        }
+        b.finishedAt = at;
+    }
+
     private static final Usage WORKFLOW_USAGE_ZERO = Usage.zeros(Usage.Key.INPUT_TOKENS, Usage.Key.OUTPUT_TOKENS,
             Usage.Key.TOTAL_TOKENS, Usage.Key.REASONING_TOKENS, Usage.Key.CACHED_INPUT_TOKENS,
             Usage.Key.CACHE_CREATION_INPUT_TOKENS);
@@ -187,15 +216,15 @@ public final class RunFold {
 
     private static void suspend(RunSummary.Builder b, Instant at) {
         b.status = RunStatus.SUSPENDED;
+        b.wasSuspended = true;
         b.finishReason = "suspended";
         b.finishedAt = at;
     }
 
+    /** An error, abort or tripwire: the later one wins, as in Mastra. */
     private static void end(RunSummary.Builder b, RunStatus status, String finishReason, Instant at) {
-        if (!b.status.isTerminal()) {
-            b.status = status;
-            b.finishReason = finishReason;
-        }
+        b.status = status;
+        b.finishReason = finishReason;
         b.finishedAt = at;
     }
 
@@ -220,6 +249,13 @@ public final class RunFold {
             }
         }
         b.steps.add(new StepSummary(stepId, status, addedUsage));
+    }
+
+    /** A legacy nested agent's {@code finish} carried in a {@code tool-call}'s output counts, as in Mastra. */
+    private static void legacyNestedAgentUsage(RunSummary.Builder b, JsonNode output) {
+        if ("AGENT".equals(output.path("from").asText(null)) && "finish".equals(output.path("type").asText(null))) {
+            b.usage = b.usage.plus(Usage.fromJson(output.path("payload").get("usage")));
+        }
     }
 
     /** Mastra counts a workflow's usage from the {@code finish} chunks of agents nested in its steps. */

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param result          a workflow's final output ({@code finalWorkflowResult}), or a {@link MissingNode}
  * @param lastSequence    the sequence number of the last chunk folded in, {@code -1} before any
  * @param transientCount  how many of {@code chunkCount} were transient
+ * @param foldState       what the fold needs to go on; not a summary value
  */
 public record RunSummary(
         String runId,
@@ -41,7 +42,8 @@ public record RunSummary(
         Optional<Instant> finishedAt,
         long chunkCount,
         long transientCount,
-        long lastSequence) {
+        long lastSequence,
+        FoldState foldState) {
 
     public RunSummary {
         Objects.requireNonNull(runId, "runId");
@@ -59,13 +61,14 @@ public record RunSummary(
         Objects.requireNonNull(firstChunkAt, "firstChunkAt");
         Objects.requireNonNull(lastChunkAt, "lastChunkAt");
         Objects.requireNonNull(finishedAt, "finishedAt");
+        Objects.requireNonNull(foldState, "foldState");
     }
 
     /** The summary of a run of which no chunk has been seen yet. */
     public static RunSummary empty(String runId) {
         return new RunSummary(runId, RunKind.AGENT, RunStatus.RUNNING, "", "", "", Optional.empty(), Usage.EMPTY,
                 List.of(), List.of(), MissingNode.getInstance(), MissingNode.getInstance(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, 0, -1);
+                Optional.empty(), Optional.empty(), 0, 0, -1, FoldState.INITIAL);
     }
 
     /** How many steps the run took ({@code stepCount} in Mastra's terms for an agent). */
@@ -102,6 +105,11 @@ public record RunSummary(
         long chunkCount;
         long transientCount;
         long lastSequence;
+        final StringBuilder stepText;
+        String lastStepText;
+        boolean stepHasTools;
+        boolean anyStepHadTools;
+        boolean wasSuspended;
 
         private Builder(RunSummary from) {
             runId = from.runId;
@@ -122,13 +130,19 @@ public record RunSummary(
             chunkCount = from.chunkCount;
             transientCount = from.transientCount;
             lastSequence = from.lastSequence;
+            stepText = new StringBuilder(from.foldState.stepText());
+            lastStepText = from.foldState.lastStepText();
+            stepHasTools = from.foldState.stepHasTools();
+            anyStepHadTools = from.foldState.anyStepHadTools();
+            wasSuspended = from.foldState.wasSuspended();
         }
 
         RunSummary build() {
             return new RunSummary(runId, kind, status, name, text.toString(), reasoningText.toString(),
                     Optional.ofNullable(finishReason), usage, steps, toolCalls, error, result,
                     Optional.ofNullable(firstChunkAt), Optional.ofNullable(lastChunkAt),
-                    Optional.ofNullable(finishedAt), chunkCount, transientCount, lastSequence);
+                    Optional.ofNullable(finishedAt), chunkCount, transientCount, lastSequence,
+                    new FoldState(stepText.toString(), lastStepText, stepHasTools, anyStepHadTools, wasSuspended));
         }
     }
 }
