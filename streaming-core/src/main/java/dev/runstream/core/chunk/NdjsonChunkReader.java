@@ -25,14 +25,26 @@ public final class NdjsonChunkReader implements Iterator<NdjsonChunkReader.Line>
         }
     }
 
+    /** A longer line is refused (and skipped to its end) rather than buffered: {@value} bytes. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
     private final InputStream in;
+    private final int maxLineBytes;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private long lineNumber;
     private Line next;
     private boolean eof;
 
     public NdjsonChunkReader(InputStream in) {
-        this.in = in;
+        this(in, DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public NdjsonChunkReader(InputStream in, int maxLineBytes) {
+        this.in = in instanceof java.io.BufferedInputStream ? in : new java.io.BufferedInputStream(in, 64 * 1024);
+        if (maxLineBytes <= 0) {
+            throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
+        }
+        this.maxLineBytes = maxLineBytes;
     }
 
     @Override
@@ -55,10 +67,15 @@ public final class NdjsonChunkReader implements Iterator<NdjsonChunkReader.Line>
 
     private Line readLine() {
         buffer.reset();
+        boolean tooLong = false;
         try {
             int b;
             while ((b = in.read()) != -1 && b != '\n') {
-                buffer.write(b);
+                if (buffer.size() < maxLineBytes) {
+                    buffer.write(b);
+                } else {
+                    tooLong = true;
+                }
             }
             if (b == -1) {
                 eof = true;
@@ -70,6 +87,10 @@ public final class NdjsonChunkReader implements Iterator<NdjsonChunkReader.Line>
             throw new UncheckedIOException(e);
         }
         lineNumber++;
+        if (tooLong) {
+            return new Line(lineNumber, Optional.empty(), Optional.of(new ChunkDecodeException(null, null,
+                    "line longer than " + maxLineBytes + " bytes")));
+        }
         byte[] bytes = buffer.toByteArray();
         if (isBlank(bytes)) {
             return null;
