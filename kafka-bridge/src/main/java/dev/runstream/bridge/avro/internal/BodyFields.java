@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -138,8 +137,7 @@ public final class BodyFields {
 
     /** Copies every key of {@code source} into {@code target}. */
     public static void mergeInto(ObjectNode target, ObjectNode source) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : source.properties()) {
             target.set(entry.getKey(), entry.getValue());
         }
     }

@@ -1,0 +1,92 @@
+package dev.runstream.bridge.config;
+
+import dev.runstream.core.RunIds;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The names of Runstream's topics under one prefix (DESIGN.md, "Topics"). The prefix and every run id are validated
+ * before they reach a topic name, and the pattern of run topics quotes the prefix, so no id or prefix can reach
+ * another run's topic or widen the pattern.
+ */
+public final class RunTopics {
+
+    /** Topic names allow {@code [A-Za-z0-9._-]}; a prefix leaves room for {@code .run.} and a run id. */
+    public static final int MAX_PREFIX_LENGTH = 100;
+
+    private static final String RUN_ID_CHARS = "[A-Za-z0-9._-]{1," + RunIds.MAX_LENGTH + "}";
+
+    private final String prefix;
+    private final String runTopicPrefix;
+    private final Pattern runTopicPattern;
+
+    public RunTopics(String prefix) {
+        this.prefix = requireValidPrefix(prefix);
+        this.runTopicPrefix = prefix + ".run.";
+        this.runTopicPattern = Pattern.compile(Pattern.quote(runTopicPrefix) + RUN_ID_CHARS);
+    }
+
+    /** Returns the prefix when valid, else throws {@link IllegalArgumentException} saying why. */
+    public static String requireValidPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_LENGTH) {
+            throw new IllegalArgumentException("topic prefix must have 1 to " + MAX_PREFIX_LENGTH
+                    + " characters, has " + prefix.length());
+        }
+        if (!prefix.matches("[A-Za-z0-9._-]+") || prefix.equals(".") || prefix.equals("..")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' may only hold [A-Za-z0-9._-]");
+        }
+        return prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** {@code prefix.run.<runId>}: every chunk of one run, in order, one partition. */
+    public String runTopic(String runId) {
+        return runTopicPrefix + RunIds.requireValid(runId);
+    }
+
+    /** The run id of a run topic's name, if it is one of this prefix's run topics. */
+    public Optional<String> runIdOf(String topic) {
+        return runTopicPattern.matcher(topic).matches()
+                ? Optional.of(topic.substring(runTopicPrefix.length())) : Optional.empty();
+    }
+
+    /** Matches this prefix's run topics and nothing else (the prefix is quoted). */
+    public Pattern runTopicPattern() {
+        return runTopicPattern;
+    }
+
+    /** {@code prefix.chunks}: the persisted changelog, every non-transient chunk, partitioned by run id. */
+    public String chunks() {
+        return prefix + ".chunks";
+    }
+
+    /** {@code prefix.run-summaries}: compacted, one summary per run. */
+    public String runSummaries() {
+        return prefix + ".run-summaries";
+    }
+
+    /** {@code prefix.dead-letters}: what could not be decoded or accepted, the reason in headers. */
+    public String deadLetters() {
+        return prefix + ".dead-letters";
+    }
+
+    /** {@code prefix.ingest}: the shared many-partition topic of the ingest source mode. */
+    public String ingest() {
+        return prefix + ".ingest";
+    }
+
+    /** {@code prefix._schemas}: the embedded schema registry's compacted topic. */
+    public String schemas() {
+        return prefix + "._schemas";
+    }
+
+    /** The state store (and Streams application id suffix) of run summaries. */
+    public String summaryStore() {
+        return "run-summaries";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.runstream.bridge.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Runstream's settings, declared once with name, type, default, validator and doc (Kafka's {@link ConfigDef}
+ * convention). Kafka client settings pass through by prefix: {@code kafka.*} to every client,
+ * {@code kafka.producer.*}, {@code kafka.consumer.*}, {@code kafka.admin.*} and {@code kafka.streams.*} to one
+ * kind (TLS and SASL settings go there). Construction validates every setting and reports all errors at once.
+ */
+public final class RunstreamConfig extends AbstractConfig {
+
+    public static final String PREFIX_CONFIG = "prefix";
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.bearer.token";
+    public static final String RUN_TOPIC_REPLICATION_FACTOR_CONFIG = "run.topic.replication.factor";
+    public static final String RUN_TOPIC_MIN_INSYNC_REPLICAS_CONFIG = "run.topic.min.insync.replicas";
+    public static final String RUN_TOPIC_RETENTION_MS_CONFIG = "run.topic.retention.ms";
+    public static final String CHUNKS_TOPIC_PARTITIONS_CONFIG = "chunks.topic.partitions";
+    public static final String INGEST_TOPIC_PARTITIONS_CONFIG = "ingest.topic.partitions";
+    public static final String SHARED_TOPIC_REPLICATION_FACTOR_CONFIG = "shared.topic.replication.factor";
+    public static final String SOURCE_MODE_CONFIG = "source.mode";
+    public static final String APPLICATION_ID_CONFIG = "aggregator.application.id";
+    public static final String PROCESSING_GUARANTEE_CONFIG = "aggregator.processing.guarantee";
+    public static final String AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG = "aggregator.metadata.max.age.ms";
+    public static final String AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG = "aggregator.commit.interval.ms";
+    public static final String PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG = "publisher.max.in.flight.chunks";
+    public static final String SUBSCRIBER_ERROR_GRACE_MS_CONFIG = "subscriber.error.grace.ms";
+
+    /** Reads the pattern of per-run topics. */
+    public static final String SOURCE_MODE_PATTERN = "pattern";
+    /** Reads the shared ingest topic the publisher writes in the same transaction as the run topic. */
+    public static final String SOURCE_MODE_INGEST = "ingest";
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(PREFIX_CONFIG, Type.STRING, "runstream", (name, value) -> {
+                try {
+                    RunTopics.requireValidPrefix((String) value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }, Importance.HIGH, "Prefix of every Runstream topic.")
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Kafka bootstrap servers; empty: start the embedded broker.")
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Base URL of a Confluent-compatible schema registry; empty: the embedded registry, which keeps "
+                            + "its schemas in the compacted topic <prefix>._schemas.")
+            .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                    "user:password for the registry's basic auth.")
+            .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                    "Bearer token for the registry.")
+            .define(RUN_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication factor of per-run topics; -1: the broker's default.")
+            .define(RUN_TOPIC_MIN_INSYNC_REPLICAS_CONFIG, Type.INT, -1, Importance.MEDIUM,
+                    "min.insync.replicas of per-run topics; -1: the broker's default.")
+            .define(RUN_TOPIC_RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(-1),
+                    Importance.MEDIUM, "retention.ms of per-run topics; -1: keep forever.")
+            .define(CHUNKS_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of <prefix>.chunks and <prefix>.run-summaries: the aggregator's unit of scale.")
+            .define(INGEST_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of <prefix>.ingest (ingest source mode).")
+            .define(SHARED_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication factor of the shared topics (chunks, summaries, ingest, dead letters); -1: the "
+                            + "broker's default.")
+            .define(SOURCE_MODE_CONFIG, Type.STRING, SOURCE_MODE_PATTERN,
+                    ValidString.in(SOURCE_MODE_PATTERN, SOURCE_MODE_INGEST), Importance.HIGH,
+                    "Where the aggregator reads chunks: 'pattern' (every run topic) or 'ingest' (the shared "
+                            + "ingest topic, written in the same transaction as the run topic).")
+            .define(APPLICATION_ID_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "Kafka Streams application.id of the aggregator; empty: <prefix>-aggregator.")
+            .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
+                    ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+                    "Kafka Streams processing.guarantee of the aggregator.")
+            .define(AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(100), Importance.MEDIUM,
+                    "metadata.max.age.ms of the aggregator's consumers: how soon a new run topic is seen.")
+            .define(AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(10), Importance.MEDIUM,
+                    "commit.interval.ms of the aggregator: with exactly-once, how soon a summary is visible.")
+            .define(PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Chunks a publisher holds unacknowledged before a writer waits.")
+            .define(SUBSCRIBER_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
+                    "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.");
+
+    public RunstreamConfig(Map<?, ?> originals) {
+        super(CONFIG, originals, false);
+    }
+
+    public RunTopics topics() {
+        return new RunTopics(getString(PREFIX_CONFIG));
+    }
+
+    public boolean embeddedBroker() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG).isBlank();
+    }
+
+    public String applicationId() {
+        String id = getString(APPLICATION_ID_CONFIG);
+        return id.isBlank() ? getString(PREFIX_CONFIG) + "-aggregator" : id;
+    }
+
+    public Password registryUserInfo() {
+        return getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG);
+    }
+
+    /**
+     * Client properties for one kind of client: the bootstrap servers, then {@code kafka.*}, then
+     * {@code kafka.<kind>.*} (the more specific wins).
+     */
+    public Map<String, Object> clientProperties(String kind) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", getString(BOOTSTRAP_SERVERS_CONFIG));
+        for (Map.Entry<String, Object> entry : originalsWithPrefix("kafka.").entrySet()) {
+            if (!entry.getKey().startsWith("producer.") && !entry.getKey().startsWith("consumer.")
+                    && !entry.getKey().startsWith("admin.") && !entry.getKey().startsWith("streams.")) {
+                props.put(entry.getKey(), entry.getValue());
+            }
+        }
+        props.putAll(originalsWithPrefix("kafka." + kind + "."));
+        return props;
+    }
+
+    /** This configuration with other bootstrap servers (e.g. the embedded broker's address once it runs). */
+    public RunstreamConfig withBootstrapServers(String bootstrapServers) {
+        Map<String, Object> copy = new HashMap<>(originals());
+        copy.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return new RunstreamConfig(copy);
+    }
+}
