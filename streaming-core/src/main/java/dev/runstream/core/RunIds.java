@@ -2,13 +2,17 @@ package dev.runstream.core;
 
 /**
  * The rule for run ids. A run id becomes part of a Kafka topic name ({@code prefix.run.<runId>}), so only
- * {@code [A-Za-z0-9._-]} is allowed, at most {@value #MAX_LENGTH} characters, and not {@code .} or {@code ..}.
+ * {@code [A-Za-z0-9._-]} is allowed, at most {@value #MAX_LENGTH} characters, not {@code .} or {@code ..}, and not
+ * starting with {@value #RESERVED_PREFIX}.
  * A bad id is refused with {@link InvalidRunIdException}; it is never rewritten.
  */
 public final class RunIds {
 
     /** Kafka topic names are at most 249 characters; this leaves room for the prefix and {@code .run.}. */
     public static final int MAX_LENGTH = 128;
+
+    /** Run ids starting with this are Runstream's own (e.g. the aggregator's anchor topic). */
+    public static final String RESERVED_PREFIX = "--";
 
     private RunIds() {
     }
@@ -26,6 +30,10 @@ public final class RunIds {
         }
         if (runId.equals(".") || runId.equals("..")) {
             throw new InvalidRunIdException(runId, "'.' and '..' are not run ids");
+        }
+        if (runId.startsWith(RESERVED_PREFIX)) {
+            throw new InvalidRunIdException(runId, "ids starting with '" + RESERVED_PREFIX
+                    + "' are reserved for Runstream's own topics");
         }
         for (int i = 0; i < runId.length(); i++) {
             char c = runId.charAt(i);

@@ -66,16 +66,34 @@ public final class RunStream implements ChunkSink {
             return CompletableFuture.failedFuture(new IllegalArgumentException("chunk of run '"
                     + chunk.runId().orElse(runId) + "' written to the stream of run '" + this.runId + "'"));
         }
-        Chunk own = chunk.attributedTo(runId);
-        long sequence;
+        synchronized (this) {
+            return append(new StoredChunk(runId, nextSequence, clock.instant(), chunk.attributedTo(runId)));
+        }
+    }
+
+    /**
+     * Appends a chunk as stored elsewhere (e.g. read from Kafka), keeping its sequence number and timestamp. The
+     * stage fails when the chunk belongs to another run, the stream has ended, or the sequence is not above the last.
+     */
+    public CompletionStage<Long> append(StoredChunk stored) {
+        Objects.requireNonNull(stored, "stored");
+        if (!runId.equals(stored.runId())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("chunk of run '" + stored.runId()
+                    + "' written to the stream of run '" + runId + "'"));
+        }
         RunSummary summary = null;
         synchronized (this) {
             if (log.isClosed()) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the stream of run '" + runId
                         + "' has ended"));
             }
-            sequence = nextSequence++;
-            fold.accept(new StoredChunk(runId, sequence, clock.instant(), own));
+            if (stored.sequence() < nextSequence) {
+                return CompletableFuture.failedFuture(new dev.runstream.core.OutOfOrderChunkException(runId,
+                        nextSequence, stored.sequence()));
+            }
+            nextSequence = stored.sequence() + 1;
+            Chunk own = stored.chunk().attributedTo(runId);
+            fold.accept(stored);
             log.append(own);
             if (RunTermination.endsStream(own)) {
                 summary = fold.summary();
@@ -85,7 +103,7 @@ public final class RunStream implements ChunkSink {
         if (summary != null) {
             ended.complete(summary);
         }
-        return CompletableFuture.completedFuture(sequence);
+        return CompletableFuture.completedFuture(stored.sequence());
     }
 
     /** Appends a chunk of this run; see {@link #accept(String, Chunk)}. */

@@ -82,6 +82,15 @@ public final class Corpus {
         return chunks;
     }
 
+    /** The chunks of a file as if their run were {@code runId} (the corpus run id replaced everywhere). */
+    public static List<Chunk> chunksAs(String scenario, String file, String runId) {
+        List<Chunk> chunks = new ArrayList<>();
+        byte[] text = text(scenario, file).replace(RUN_ID, runId).getBytes(StandardCharsets.UTF_8);
+        NdjsonChunkReader reader = new NdjsonChunkReader(new java.io.ByteArrayInputStream(text));
+        reader.forEachRemaining(line -> chunks.add(line.chunkOrThrow().attributedTo(runId)));
+        return chunks;
+    }
+
     /** Chunks numbered from {@code firstSequence}, with made-up timestamps one millisecond apart. */
     public static List<StoredChunk> stored(List<Chunk> chunks, long firstSequence) {
         List<StoredChunk> out = new ArrayList<>();

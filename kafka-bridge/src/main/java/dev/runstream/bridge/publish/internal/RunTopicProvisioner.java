@@ -1,0 +1,138 @@
+package dev.runstream.bridge.publish.internal;
+
+import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.core.RunstreamException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Creates run topics in batches (one CreateTopics call for every new run of a batch) and, for runs whose topic
+ * already exists (a resumed leg, a restarted writer), reads the sequence number to go on from. Used by one thread.
+ */
+public final class RunTopicProvisioner implements AutoCloseable {
+
+    private static final int TAIL_WINDOW = 32;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final RunTopics topics;
+    private final Admin admin;
+    private final KafkaConsumer<byte[], byte[]> tailReader;
+    private final Map<String, String> topicConfig = new HashMap<>();
+    private final Optional<Short> replication;
+
+    public RunTopicProvisioner(RunstreamConfig config, Admin admin) {
+        this.topics = config.topics();
+        this.admin = admin;
+        Map<String, Object> props = new HashMap<>(config.clientProperties("consumer"));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.tailReader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        long retention = config.getLong(RunstreamConfig.RUN_TOPIC_RETENTION_MS_CONFIG);
+        topicConfig.put("retention.ms", Long.toString(retention));
+        int minIsr = config.getInt(RunstreamConfig.RUN_TOPIC_MIN_INSYNC_REPLICAS_CONFIG);
+        if (minIsr > 0) {
+            topicConfig.put("min.insync.replicas", Integer.toString(minIsr));
+        }
+        short rf = config.getShort(RunstreamConfig.RUN_TOPIC_REPLICATION_FACTOR_CONFIG);
+        this.replication = rf > 0 ? Optional.of(rf) : Optional.empty();
+    }
+
+    /**
+     * Makes sure each run's topic exists and returns, per run, the next sequence number: 0 for a new topic, one
+     * past the last chunk's for an existing one. Runs whose topic could not be made map to an exception.
+     */
+    public Map<String, Object> provision(Collection<String> runIds) {
+        Map<String, Object> next = new HashMap<>();
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String runId : runIds) {
+            newTopics.add(new NewTopic(topics.runTopic(runId), Optional.of(1), replication).configs(topicConfig));
+        }
+        CreateTopicsResult result = admin.createTopics(newTopics);
+        List<String> existing = new ArrayList<>();
+        for (String runId : runIds) {
+            try {
+                result.values().get(topics.runTopic(runId)).get();
+                next.put(runId, 0L);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    existing.add(runId);
+                } else {
+                    next.put(runId, new RunstreamException("run '" + runId + "': its topic could not be created: "
+                            + e.getCause(), e.getCause()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunstreamException("interrupted while creating run topics", e);
+            }
+        }
+        if (!existing.isEmpty()) {
+            next.putAll(nextSequences(existing));
+        }
+        return next;
+    }
+
+    /** One past the highest {@code runstream.sequence} header in the tail of each run's topic. */
+    private Map<String, Long> nextSequences(List<String> runIds) {
+        Map<TopicPartition, String> partitions = new HashMap<>();
+        for (String runId : runIds) {
+            partitions.put(new TopicPartition(topics.runTopic(runId), 0), runId);
+        }
+        tailReader.assign(partitions.keySet());
+        Map<TopicPartition, Long> ends = tailReader.endOffsets(partitions.keySet(), TIMEOUT);
+        Map<String, Long> next = new HashMap<>();
+        for (Map.Entry<TopicPartition, String> entry : partitions.entrySet()) {
+            next.put(entry.getValue(), 0L);
+            long end = ends.getOrDefault(entry.getKey(), 0L);
+            long start = Math.max(0, end - TAIL_WINDOW);
+            if (end == 0) {
+                tailReader.pause(List.of(entry.getKey()));
+            } else {
+                tailReader.seek(entry.getKey(), start);
+            }
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && !caughtUp(ends)) {
+            for (ConsumerRecord<byte[], byte[]> record : tailReader.poll(Duration.ofMillis(100))) {
+                String sequence = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
+                if (sequence != null) {
+                    next.merge(partitions.get(new TopicPartition(record.topic(), record.partition())),
+                            Long.parseLong(sequence) + 1, Math::max);
+                }
+            }
+        }
+        tailReader.assign(List.of());
+        return next;
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> ends) {
+        for (TopicPartition partition : tailReader.assignment()) {
+            if (!tailReader.paused().contains(partition) && tailReader.position(partition) < ends.get(partition)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        tailReader.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.runstream.bridge.subscribe;
+
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
+import dev.runstream.core.chunk.StoredChunk;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership of a consumer group that reads every run topic (the quoted-prefix pattern), handing each chunk to a
+ * handler on its own thread and committing after each handled batch (at-least-once).
+ */
+public final class AllRunsSubscription implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AllRunsSubscription.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private AllRunsSubscription(KafkaConsumer<String, byte[]> consumer, RunTopics topics, ChunkRecordReader reader,
+            Consumer<StoredChunk> handler) {
+        this.consumer = consumer;
+        this.thread = Thread.ofPlatform().name("runstream-all-runs").daemon()
+                .unstarted(() -> loop(topics, reader, handler));
+    }
+
+    static AllRunsSubscription start(KafkaConsumer<String, byte[]> consumer, RunTopics topics,
+            ChunkRecordReader reader, Consumer<StoredChunk> handler) {
+        AllRunsSubscription subscription = new AllRunsSubscription(consumer, topics, reader, handler);
+        subscription.thread.start();
+        return subscription;
+    }
+
+    private void loop(RunTopics topics, ChunkRecordReader reader, Consumer<StoredChunk> handler) {
+        try {
+            consumer.subscribe(topics.runTopicPattern());
+            while (!closed) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    if (topics.runIdOf(record.topic()).filter(run -> !run.startsWith("--")).isEmpty()) {
+                        continue;
+                    }
+                    reader.read(record).ifPresent(chunk -> handle(handler, chunk));
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // closed
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static void handle(Consumer<StoredChunk> handler, StoredChunk chunk) {
+        try {
+            handler.accept(chunk);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed on chunk {} of run '{}'; going on", chunk.sequence(), chunk.runId(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.runstream.bridge.subscribe;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
+import dev.runstream.bridge.subscribe.internal.LiveRunReader;
+import dev.runstream.core.RunIds;
+import dev.runstream.core.chunk.StoredChunk;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads runs back from Kafka: one run live (from its start, a sequence number, or what comes next) as a core
+ * {@code RunStream}; a finished run's persisted chunks (replay); or every run as a consumer group, for workers that
+ * scale by adding instances. Only committed records are read.
+ */
+public final class RunSubscriber implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final RunstreamConfig config;
+    private final RunTopics topics;
+    private final ChunkRecordReader reader;
+
+    public RunSubscriber(RunstreamConfig config, SchemaRegistryClient registry) {
+        this.config = config;
+        this.topics = config.topics();
+        this.reader = new ChunkRecordReader(new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(),
+                registry));
+    }
+
+    /**
+     * Subscribes to one run. A run whose topic does not exist yet is waited for; the stream ends after the run's
+     * terminal chunk (or, after an {@code error} chunk, when nothing follows within {@code subscriber.error.grace.ms}).
+     */
+    public RunSubscription subscribe(String runId, StartPosition start) {
+        return LiveRunReader.start(RunIds.requireValid(runId), start, topics.runTopic(runId),
+                consumerProperties(), reader, config.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG));
+    }
+
+    /**
+     * The chunks of a run as persisted, in order, up to the end of its topic now: transient chunks left out unless
+     * {@code includeTransient}. Empty when the run has no topic.
+     */
+    public List<StoredChunk> replay(String runId, boolean includeTransient) {
+        TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
+        List<StoredChunk> chunks = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties())) {
+            if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty()) {
+                return chunks;
+            }
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() >= end) {
+                        break;
+                    }
+                    if (!includeTransient && Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers()))) {
+                        continue;
+                    }
+                    reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
+                }
+            }
+        } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+            return chunks;
+        }
+        return chunks;
+    }
+
+    /**
+     * Every chunk of every run, as a member of consumer group {@code groupId}: run topics are spread over the
+     * group's members (cooperative sticky assignment, so single-partition topics spread too). {@code handler} is
+     * called on the returned subscription's thread; a handler that throws is logged and reading goes on.
+     */
+    public AllRunsSubscription subscribeAll(String groupId, Consumer<StoredChunk> handler) {
+        Map<String, Object> props = consumerProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        props.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                config.getLong(RunstreamConfig.AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG));
+        return AllRunsSubscription.start(newConsumer(props), topics, reader, handler);
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new HashMap<>(config.clientProperties("consumer"));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return props;
+    }
+
+    static KafkaConsumer<String, byte[]> newConsumer(Map<String, Object> props) {
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void close() {
+        // Subscriptions own their consumers; nothing shared to release.
+    }
+}

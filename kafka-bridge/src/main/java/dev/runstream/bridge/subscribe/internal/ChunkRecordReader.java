@@ -1,0 +1,35 @@
+package dev.runstream.bridge.subscribe.internal;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.core.chunk.StoredChunk;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Decodes run-topic records to stored chunks; an undecodable record is logged with its position and skipped. */
+public final class ChunkRecordReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkRecordReader.class);
+
+    private final ConfluentAvroSerde<ChunkRecord> serde;
+
+    public ChunkRecordReader(ConfluentAvroSerde<ChunkRecord> serde) {
+        this.serde = serde;
+    }
+
+    public Optional<StoredChunk> read(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ChunkRecordMapper.toStoredChunk(serde.decode(record.value())));
+        } catch (RuntimeException e) {
+            LOG.warn("skipped undecodable record {}-{}@{} ({} bytes): {}", record.topic(), record.partition(),
+                    record.offset(), record.value().length, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
