@@ -49,6 +49,17 @@ public final class RunTopics {
         return runTopicPrefix + RunIds.requireValid(runId);
     }
 
+    /**
+     * A run topic of Runstream's own, named by a reserved id (starting with {@link RunIds#RESERVED_PREFIX}), which
+     * no user run can have: it matches the run-topic pattern but is never written by a publisher.
+     */
+    public String reservedRunTopic(String reservedId) {
+        if (!reservedId.startsWith(RunIds.RESERVED_PREFIX) || !reservedId.matches(RUN_ID_CHARS)) {
+            throw new IllegalArgumentException("'" + reservedId + "' is not a reserved run id");
+        }
+        return runTopicPrefix + reservedId;
+    }
+
     /** The run id of a run topic's name, if it is one of this prefix's run topics. */
     public Optional<String> runIdOf(String topic) {
         return runTopicPattern.matcher(topic).matches()

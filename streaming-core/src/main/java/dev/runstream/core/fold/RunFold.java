@@ -16,6 +16,11 @@ import java.util.Objects;
  * The one fold from a run's chunks to its {@link RunSummary}, computed as Mastra's own promises compute it. Used in
  * memory by {@code RunStream} and the CLI, and per record by the Kafka Streams aggregator.
  *
+ * <p>Counting: a summary counts every position up to its last chunk's sequence number. The persisted changelog
+ * leaves transient chunks out, so positions missing from a fold's input count as transient chunks: a summary
+ * folded from the changelog has the same {@code chunkCount} and {@code transientCount} as one folded from the run's
+ * whole stream.
+ *
  * <p>The fold is pure and idempotent per position: a chunk whose sequence number is not above the summary's
  * {@code lastSequence} has been folded in already and is ignored, so a redelivered record counts once.
  */
@@ -71,11 +76,12 @@ public final class RunFold {
     private static void apply(RunSummary.Builder b, StoredChunk stored) {
         Chunk chunk = stored.chunk();
         Instant at = stored.timestamp();
+        // Positions skipped since the last chunk were numbered by the writer but left out of this log: the
+        // persisted changelog leaves out exactly the transient chunks, so they count as transient ones.
+        long skipped = stored.sequence() - b.lastSequence - 1;
         b.lastSequence = stored.sequence();
-        b.chunkCount++;
-        if (chunk.isTransient()) {
-            b.transientCount++;
-        }
+        b.chunkCount += skipped + 1;
+        b.transientCount += skipped + (chunk.isTransient() ? 1 : 0);
         if (b.firstChunkAt == null) {
             b.firstChunkAt = at;
         }

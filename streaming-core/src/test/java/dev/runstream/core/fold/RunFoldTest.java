@@ -126,6 +126,15 @@ class RunFoldTest {
     }
 
     @Test
+    void shouldCountPositionsMissingFromThePersistedLogAsTransientChunks() {
+        RunSummary summary = RunSummary.empty(RUN);
+        summary = RunFold.fold(summary, new StoredChunk(RUN, 0, Instant.EPOCH, start()));
+        summary = RunFold.fold(summary, new StoredChunk(RUN, 3, Instant.EPOCH, text("x")));
+        assertThat(summary.chunkCount()).isEqualTo(4);
+        assertThat(summary.transientCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldKeepUnknownChunkTypesCountedButUninterpreted() {
         RunSummary summary = fold(start(), agent("goal", "{\"objective\":\"x\"}"), agent("brand-new-type", "{}"));
         assertThat(summary.chunkCount()).isEqualTo(3);

@@ -1,0 +1,219 @@
+package dev.runstream.bridge.aggregate;
+
+import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.core.fold.RunSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run aggregator: {@link RunAggregationTopology} on a {@link KafkaStreams} instance, with an explicit lifecycle
+ * ({@link State}) and interactive queries of the run summaries it holds.
+ *
+ * <p>Instances with the same {@code aggregator.application.id} share the work by the partitions of
+ * {@code {prefix}.chunks}; each holds the summaries of its own partitions. {@link #ownerOf(String)} names the
+ * instance that holds a run's summary when every instance sets {@code kafka.streams.application.server}.
+ * A stream thread that dies is logged at ERROR and replaced.
+ */
+public final class RunAggregator implements AutoCloseable {
+
+    /** The lifecycle: {@code CREATED → RUNNING → STOPPING → STOPPED}, or {@code CREATED → STOPPED}. */
+    public enum State { CREATED, RUNNING, STOPPING, STOPPED }
+
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunAggregator.class);
+
+    private final RunstreamConfig config;
+    private final String storeName;
+    private final KafkaStreams streams;
+    private volatile State state = State.CREATED;
+
+    /**
+     * Builds the topology and the Streams client; nothing connects before {@link #start()}.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when the Streams settings are invalid
+     */
+    public RunAggregator(RunstreamConfig config, SchemaRegistryClient registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        this.storeName = config.topics().summaryStore();
+        Properties props = AggregatorProperties.of(config);
+        this.streams = new KafkaStreams(RunAggregationTopology.build(config, registry), new StreamsConfig(props));
+        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR) {
+                LOG.error("Aggregator {} stopped processing: Kafka Streams went from {} to {}",
+                        config.applicationId(), before, now);
+            } else {
+                LOG.debug("Aggregator {}: Kafka Streams {} -> {}", config.applicationId(), before, now);
+            }
+        });
+    }
+
+    /**
+     * Creates the aggregator's topics where missing ({@link RunAggregationTopology#createTopics}) and starts
+     * processing.
+     *
+     * @throws IllegalStateException when not {@link State#CREATED}
+     * @throws dev.runstream.core.RunstreamException when the topics can be neither created nor found
+     */
+    public synchronized RunAggregator start() {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("aggregator " + config.applicationId() + " is " + state
+                    + "; only a CREATED aggregator starts");
+        }
+        try (Admin admin = Admin.create(config.clientProperties("admin"))) {
+            List<String> created = RunAggregationTopology.createTopics(admin, config);
+            if (!created.isEmpty()) {
+                LOG.info("Aggregator {} created topics {}", config.applicationId(), created);
+            }
+        }
+        streams.start();
+        state = State.RUNNING;
+        LOG.info("Aggregator {} started: source.mode={}, processing.guarantee={}, prefix={}", config.applicationId(),
+                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG),
+                config.getString(RunstreamConfig.PROCESSING_GUARANTEE_CONFIG), config.topics().prefix());
+        return this;
+    }
+
+    /**
+     * Stops processing, leaving the consumer group so that the other instances take over at once, and waits up to
+     * {@code timeout}. Closing a stopped aggregator does nothing.
+     *
+     * @return whether every thread stopped within {@code timeout}
+     */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        synchronized (this) {
+            if (state == State.STOPPING || state == State.STOPPED) {
+                return true;
+            }
+            state = State.STOPPING;
+        }
+        LOG.info("Aggregator {} stopping", config.applicationId());
+        boolean stopped = streams.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        state = State.STOPPED;
+        if (stopped) {
+            LOG.info("Aggregator {} stopped", config.applicationId());
+        } else {
+            LOG.warn("Aggregator {} did not stop within {}", config.applicationId(), timeout);
+        }
+        return stopped;
+    }
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The state of the Kafka Streams client: {@code RUNNING} once tasks are assigned and restored. */
+    public KafkaStreams.State streamsState() {
+        return streams.state();
+    }
+
+    /**
+     * The summary of {@code runId}, if this instance holds it. A run held by another instance is absent here: see
+     * {@link #ownerOf(String)}.
+     *
+     * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
+     */
+    public Optional<RunSummary> summary(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return Optional.ofNullable(read(store -> store.get(runId)));
+    }
+
+    /**
+     * Up to {@code limit} of the summaries this instance holds, in no particular order.
+     *
+     * @throws IllegalArgumentException when {@code limit} is negative
+     * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
+     */
+    public List<RunSummary> summaries(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        return read(store -> {
+            List<RunSummary> out = new ArrayList<>();
+            try (KeyValueIterator<String, RunSummary> all = store.all()) {
+                while (out.size() < limit && all.hasNext()) {
+                    KeyValue<String, RunSummary> next = all.next();
+                    out.add(next.value);
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The {@code application.server} of the instance that holds the summary of {@code runId}; empty when no
+     * instance sets {@code kafka.streams.application.server}, or while the owner is not known (not running yet,
+     * rebalancing).
+     */
+    public Optional<HostInfo> ownerOf(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        if (state != State.RUNNING) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, runId, Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)
+                || metadata.activeHost().equals(HostInfo.unavailable())) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata.activeHost());
+    }
+
+    @Override
+    public String toString() {
+        return "RunAggregator[" + config.applicationId() + ", " + state + "]";
+    }
+
+    private interface StoreRead<T> {
+        T apply(ReadOnlyKeyValueStore<String, RunSummary> store);
+    }
+
+    private <T> T read(StoreRead<T> query) {
+        if (state != State.RUNNING) {
+            throw new AggregatorUnavailableException("aggregator " + config.applicationId() + " is " + state);
+        }
+        try {
+            return query.apply(streams.store(StoreQueryParameters.fromNameAndType(storeName,
+                    QueryableStoreTypes.<String, RunSummary>keyValueStore())));
+        } catch (InvalidStateStoreException e) {
+            throw new AggregatorUnavailableException("the run summaries of aggregator " + config.applicationId()
+                    + " cannot be read now (Kafka Streams is " + streams.state() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private StreamThreadExceptionResponse onStreamThreadFailure(Throwable failure) {
+        LOG.error("Aggregator {}: a stream thread failed and is replaced", config.applicationId(), failure);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.runstream.bridge.aggregate.internal;
+
+import dev.runstream.bridge.config.RecordHeaders;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * A record's value after a check: either accepted (with what the next step needs) or refused (with the original
+ * bytes, bound for the dead-letter topic). It only travels between processors of one sub-topology, never through a
+ * topic, so it needs no serde.
+ *
+ * @param value    what the next step takes; null when refused
+ * @param original the bytes as they were read
+ * @param reason   why the record was refused; null when accepted
+ */
+public record Checked<T>(T value, byte[] original, String reason) {
+
+    public static <T> Checked<T> accepted(T value, byte[] original) {
+        return new Checked<>(value, original, null);
+    }
+
+    public boolean isRefused() {
+        return reason != null;
+    }
+
+    /**
+     * The refusal of {@code record}: the original key, value and headers, plus {@link RecordHeaders#ERROR} = reason
+     * and {@link RecordHeaders#ORIGIN} = {@code topic-partition@offset}.
+     */
+    public static <T> FixedKeyRecord<String, Checked<T>> refuse(FixedKeyRecord<String, byte[]> record,
+                                                                Optional<RecordMetadata> metadata, String reason) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+        RecordHeaders.put(headers, RecordHeaders.ERROR, reason);
+        RecordHeaders.put(headers, RecordHeaders.ORIGIN, origin(metadata));
+        return record.<Checked<T>>withValue(new Checked<>(null, record.value(), reason)).withHeaders(headers);
+    }
+
+    /** {@code topic-partition@offset} of the record being processed, or {@code unknown}. */
+    public static String origin(Optional<RecordMetadata> metadata) {
+        return metadata.map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown");
+    }
+}

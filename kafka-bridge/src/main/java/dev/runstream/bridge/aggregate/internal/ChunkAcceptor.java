@@ -1,0 +1,98 @@
+package dev.runstream.bridge.aggregate.internal;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.registry.InvalidSchemaException;
+import dev.runstream.bridge.registry.SchemaNotFoundException;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.serde.WireFormatException;
+import dev.runstream.core.RunIds;
+import dev.runstream.core.chunk.StoredChunk;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The step before the aggregate: decodes a record of the chunks topic into its {@link StoredChunk}, or refuses it
+ * when it does not decode, belongs to another run than its key, or is transient after all. A registry that cannot be
+ * reached is not a reason to refuse: that error propagates and the record is read again by a new stream thread.
+ */
+public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Checked<StoredChunk>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkAcceptor.class);
+
+    private final ConfluentAvroSerde<ChunkRecord> chunkSerde;
+    private FixedKeyProcessorContext<String, Checked<StoredChunk>> context;
+
+    public ChunkAcceptor(ConfluentAvroSerde<ChunkRecord> chunkSerde) {
+        this.chunkSerde = Objects.requireNonNull(chunkSerde, "chunkSerde");
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Checked<StoredChunk>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        StoredChunk chunk;
+        try {
+            chunk = accept(record.key(), record.value());
+        } catch (Refused e) {
+            Optional<RecordMetadata> metadata = context.recordMetadata();
+            LOG.warn("Dead-lettered the record at {}: {}", Checked.origin(metadata), e.getMessage());
+            context.forward(Checked.refuse(record, metadata, e.getMessage()));
+            return;
+        }
+        context.forward(record.withValue(Checked.accepted(chunk, record.value())));
+    }
+
+    private StoredChunk accept(String key, byte[] value) {
+        if (!RunIds.isValid(key)) {
+            throw new Refused("the key " + (key == null ? "is missing" : "is not a run id")
+                    + ": chunks are keyed by their run id");
+        }
+        if (value == null) {
+            throw new Refused("run '" + key + "': the record has no value");
+        }
+        ChunkRecord decoded;
+        try {
+            decoded = chunkSerde.decode(value);
+        } catch (WireFormatException | SchemaNotFoundException | InvalidSchemaException e) {
+            throw new Refused("run '" + key + "': the value does not decode as a ChunkRecord: "
+                    + e.getMessage(), e);
+        }
+        if (!key.equals(decoded.getRunId())) {
+            throw new Refused("run '" + key + "': field runId holds another run, '"
+                    + decoded.getRunId() + "' (sequence " + decoded.getSequence() + ")");
+        }
+        if (decoded.getTransient$()) {
+            throw new Refused("run '" + key + "': chunk " + decoded.getSequence() + " of type '"
+                    + decoded.getType() + "' is transient but reached the persisted log");
+        }
+        try {
+            return ChunkRecordMapper.toStoredChunk(decoded);
+        } catch (RuntimeException e) {
+            throw new Refused("run '" + key + "': chunk " + decoded.getSequence() + " of type '"
+                    + decoded.getType() + "' does not map to a chunk: " + e.getMessage(), e);
+        }
+    }
+
+    /** Why a record is refused; carries no stack trace, it is a verdict, not a failure. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+
+        Refused(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+}

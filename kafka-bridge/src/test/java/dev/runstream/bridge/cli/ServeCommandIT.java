@@ -1,0 +1,134 @@
+package dev.runstream.bridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runstream.core.chunk.Chunk;
+import dev.runstream.core.fold.RunFold;
+import dev.runstream.core.fold.RunSummaryJson;
+import dev.runstream.core.testing.Corpus;
+import dev.runstream.core.testing.JsonEquality;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI end to end, as a user runs it: {@code serve} on its embedded broker in one "terminal", the other commands
+ * in another, finding it through {@code connection.properties}; then {@code serve} restarted on the same data dir.
+ */
+class ServeCommandIT {
+
+    @TempDir
+    Path dir;
+
+    /** {@code serve} running on a thread of this JVM, stopped by interrupting it. */
+    private final class Serve implements AutoCloseable {
+        private final Thread thread;
+        private final CompletableFuture<CliRun> result = new CompletableFuture<>();
+
+        Serve() throws IOException {
+            Files.deleteIfExists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE));
+            thread = Thread.ofPlatform().start(() -> result.complete(CliRun.of("serve", "--data-dir", data(),
+                    "--kafka-port", "0", "--port", "0", "--config", "aggregator.commit.interval.ms=100")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> result.isDone()
+                    || Files.exists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE)));
+            assertThat(result).as("serve exited early: %s", result.getNow(null)).isNotDone();
+        }
+
+        @Override
+        public void close() throws Exception {
+            thread.interrupt();
+            CliRun run = result.get(60, TimeUnit.SECONDS);
+            assertThat(run.err()).doesNotContain("Exception");
+        }
+    }
+
+    private String data() {
+        return dir.resolve("data").toString();
+    }
+
+    private Path file(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode expectedSummary(String scenario, String runId) {
+        RunFold.Accumulator fold = RunFold.accumulator(runId);
+        Corpus.stored(Corpus.chunksAs(scenario, "chunks.ndjson", runId), 0).forEach(stored ->
+                fold.accept(new dev.runstream.core.chunk.StoredChunk(runId, stored.sequence(), stored.timestamp(),
+                        stored.chunk())));
+        return RunSummaryJson.toJson(fold.summary());
+    }
+
+    @Test
+    void shouldPublishTailReplayAndSummarizeEveryScenarioAndKeepThemAcrossARestart() throws Exception {
+        List<String> runIds = new ArrayList<>();
+        try (Serve serve = new Serve()) {
+            for (String scenario : Corpus.SCENARIOS) {
+                String runId = "cli-" + scenario;
+                runIds.add(runId);
+                String text = Corpus.text(scenario, "chunks.ndjson").replace(Corpus.RUN_ID, runId);
+                CompletableFuture<CliRun> tail = CompletableFuture.supplyAsync(
+                        () -> CliRun.of("tail", "--data-dir", data(), runId));
+                Thread.sleep(300);
+                CliRun publish = CliRun.of("publish", "--data-dir", data(), "--run-id", runId,
+                        file(runId + ".ndjson", text).toString());
+                assertThat(publish.exitCode()).as(publish.err()).isZero();
+                List<String> sent = Corpus.lines(scenario, "chunks.ndjson");
+                CliRun tailed = tail.get(60, TimeUnit.SECONDS);
+                assertThat(tailed.exitCode()).as(tailed.err()).isZero();
+                assertThat(tailed.outLines()).hasSameSizeAs(sent);
+                for (int i = 0; i < sent.size(); i++) {
+                    assertThat(JsonEquality.equal(Corpus.parse(tailed.outLines().get(i)),
+                            Corpus.parse(sent.get(i).replace(Corpus.RUN_ID, runId)))).as("tail line %d", i).isTrue();
+                }
+                List<Chunk> persisted = Corpus.chunksAs(scenario, "chunks.ndjson", runId).stream()
+                        .filter(chunk -> !chunk.isTransient()).toList();
+                CliRun replay = CliRun.of("replay", "--data-dir", data(), runId);
+                assertThat(replay.outLines()).hasSameSizeAs(persisted);
+            }
+            for (String runId : runIds) {
+                String scenario = runId.substring("cli-".length());
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    CliRun summary = CliRun.of("summary", "--data-dir", data(), runId);
+                    assertThat(summary.exitCode()).as(summary.err()).isZero();
+                    assertSameSummary(Corpus.parse(summary.out()), expectedSummary(scenario, runId));
+                });
+            }
+        }
+        try (Serve restarted = new Serve()) {
+            CliRun runs = CliRun.of("runs", "--data-dir", data());
+            assertThat(runs.exitCode()).as(runs.err()).isZero();
+            assertThat(runs.outLines().stream().map(line -> Corpus.parse(line).get("runId").textValue()))
+                    .containsExactlyInAnyOrderElementsOf(runIds);
+            for (String runId : runIds) {
+                assertSameSummary(Corpus.parse(CliRun.of("summary", "--data-dir", data(), runId).out()),
+                        expectedSummary(runId.substring(4), runId));
+                assertThat(CliRun.of("replay", "--data-dir", data(), runId).exitCode()).isZero();
+            }
+        }
+    }
+
+    private static void assertSameSummary(JsonNode actual, JsonNode expected) {
+        for (String key : List.of("runId", "kind", "status", "text", "finishReason", "usage", "error", "result",
+                "stepCount", "toolCalls", "chunkCount", "transientCount")) {
+            assertThat(JsonEquality.equal(actual.get(key), expected.get(key)))
+                    .as("%s: %s vs %s", key, actual.get(key), expected.get(key)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldTellHowToStartServeWhenNothingRuns() {
+        CliRun run = CliRun.of("runs", "--data-dir", dir.resolve("nothing").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("runstream serve").contains("--bootstrap-servers");
+    }
+}
