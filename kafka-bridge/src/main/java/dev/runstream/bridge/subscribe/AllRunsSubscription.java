@@ -55,7 +55,7 @@ public final class AllRunsSubscription implements AutoCloseable {
         } catch (WakeupException e) {
             // closed
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

@@ -71,7 +71,7 @@ class ServeCommandIT {
     @Test
     void shouldPublishTailReplayAndSummarizeEveryScenarioAndKeepThemAcrossARestart() throws Exception {
         List<String> runIds = new ArrayList<>();
-        try (Serve serve = new Serve()) {
+        try (Serve ignored = new Serve()) {
             for (String scenario : Corpus.SCENARIOS) {
                 String runId = "cli-" + scenario;
                 runIds.add(runId);
@@ -104,7 +104,7 @@ class ServeCommandIT {
                 });
             }
         }
-        try (Serve restarted = new Serve()) {
+        try (Serve ignoredToo = new Serve()) {
             CliRun runs = CliRun.of("runs", "--data-dir", data());
             assertThat(runs.exitCode()).as(runs.err()).isZero();
             assertThat(runs.outLines().stream().map(line -> Corpus.parse(line).get("runId").textValue()))

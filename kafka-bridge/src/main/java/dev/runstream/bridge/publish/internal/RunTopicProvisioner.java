@@ -83,10 +83,43 @@ public final class RunTopicProvisioner implements AutoCloseable {
                 throw new RunstreamException("interrupted while creating run topics", e);
             }
         }
+        awaitLeaders(runIds.stream().filter(run -> Long.valueOf(0L).equals(next.get(run)))
+                .map(topics::runTopic).toList());
         if (!existing.isEmpty()) {
             next.putAll(nextSequences(existing));
         }
         return next;
+    }
+
+    /**
+     * Waits until the broker reports a leader for every new topic. Producing to a partition whose leadership the
+     * broker has not applied yet gets NOT_LEADER_OR_FOLLOWER; an idempotent producer's retries of such early batches
+     * were seen to end in OUT_OF_ORDER_SEQUENCE_NUMBER loops under a burst of new topics, so new topics are only
+     * written once they are led.
+     */
+    private void awaitLeaders(List<String> newTopics) {
+        List<String> waiting = new ArrayList<>(newTopics);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                var described = admin.describeTopics(waiting).allTopicNames().get();
+                waiting.removeIf(topic -> described.containsKey(topic) && described.get(topic).partitions().stream()
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // not visible yet: try again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunstreamException("interrupted while waiting for new run topics", e);
+            }
+            if (!waiting.isEmpty()) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RunstreamException("interrupted while waiting for new run topics", e);
+                }
+            }
+        }
     }
 
     /** One past the highest {@code runstream.sequence} header in the tail of each run's topic. */
@@ -133,6 +166,6 @@ public final class RunTopicProvisioner implements AutoCloseable {
 
     @Override
     public void close() {
-        tailReader.close(Duration.ofSeconds(5));
+        tailReader.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }

@@ -95,7 +95,7 @@ public final class LiveRunReader implements RunSubscription {
             LOG.error("subscription to run '{}' failed", stream.runId(), e);
             stream.fail(e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
             stream.close();
         }
     }

@@ -1,0 +1,152 @@
+package dev.runstream.bridge.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
+import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
+import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.registry.InMemorySchemaRegistry;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.RunFold;
+import dev.runstream.core.fold.RunSummary;
+import dev.runstream.core.fold.StepSummary;
+import dev.runstream.core.testing.Corpus;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * {@link TopologyTestDriver} on the production {@link RunAggregationTopology#build} with an in-memory registry: writes
+ * chunks as the publisher does (key run id, Confluent-framed {@link ChunkRecord}, type/transient/sequence headers)
+ * and reads the store and the output topics.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+    static final String PREFIX = "runstream";
+
+    final RunTopics topics = new RunTopics(PREFIX);
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final ConfluentAvroSerde<ChunkRecord> chunkSerde = MappedAvroSerde.chunkRecords(registry);
+    final MappedAvroSerde<RunSummary, ?> summarySerde = MappedAvroSerde.runSummaries(registry);
+    final TopologyTestDriver driver;
+    final String sourceMode;
+    final TestOutputTopic<String, byte[]> chunks;
+    final TestOutputTopic<String, byte[]> deadLetters;
+    final TestOutputTopic<String, RunSummary> summaries;
+    private final Map<String, TestInputTopic<String, byte[]>> inputs = new HashMap<>();
+
+    TopologyFixture(String sourceMode, Path stateDir) {
+        this.sourceMode = sourceMode;
+        RunstreamConfig config = config(sourceMode);
+        Properties props = AggregatorProperties.of(config);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(RunAggregationTopology.build(config, registry), props);
+        chunks = driver.createOutputTopic(topics.chunks(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        summaries = driver.createOutputTopic(topics.runSummaries(), Serdes.String().deserializer(),
+                summarySerde.deserializer());
+    }
+
+    static RunstreamConfig config(String sourceMode) {
+        return new RunstreamConfig(Map.of(RunstreamConfig.PREFIX_CONFIG, PREFIX,
+                RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                RunstreamConfig.SOURCE_MODE_CONFIG, sourceMode));
+    }
+
+    /** The chunks of a corpus file, attributed to {@code runId}, numbered from {@code firstSequence}. */
+    static List<StoredChunk> corpus(String scenario, String file, String runId, long firstSequence) {
+        List<StoredChunk> out = new ArrayList<>();
+        for (StoredChunk stored : Corpus.stored(Corpus.chunks(scenario, file), firstSequence)) {
+            out.add(new StoredChunk(runId, stored.sequence(), stored.timestamp(), stored.chunk().attributedTo(runId)));
+        }
+        return out;
+    }
+
+    /** RunFold over the chunks the aggregator keeps: the non-transient ones. */
+    static RunSummary expectedSummary(String runId, List<StoredChunk> chunks) {
+        RunFold.Accumulator fold = RunFold.accumulator(runId);
+        chunks.stream().filter(c -> !c.chunk().isTransient()).forEach(fold::accept);
+        return fold.summary();
+    }
+
+    byte[] encode(StoredChunk chunk) {
+        return chunkSerde.encode(ChunkRecordMapper.toRecord(chunk));
+    }
+
+    /** Writes the chunks as the publisher does: to the run topic, or to the ingest topic in ingest mode. */
+    List<byte[]> publish(List<StoredChunk> chunks) {
+        List<byte[]> written = new ArrayList<>();
+        for (StoredChunk chunk : chunks) {
+            byte[] value = encode(chunk);
+            pipe(chunk.runId(), chunk.runId(), value, publisherHeaders(chunk));
+            written.add(value);
+        }
+        return written;
+    }
+
+    static Headers publisherHeaders(StoredChunk chunk) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders.put(headers, RecordHeaders.TYPE, chunk.chunk().type());
+        RecordHeaders.put(headers, RecordHeaders.TRANSIENT, Boolean.toString(chunk.chunk().isTransient()));
+        RecordHeaders.put(headers, RecordHeaders.SEQUENCE, Long.toString(chunk.sequence()));
+        return headers;
+    }
+
+    /** A record of the source: to {@code runTopicOf}'s topic (pattern mode) or the ingest topic. */
+    void pipe(String runTopicOf, String key, byte[] value, Headers headers) {
+        String topic = RunstreamConfig.SOURCE_MODE_INGEST.equals(sourceMode)
+                ? topics.ingest() : topics.runTopic(runTopicOf);
+        pipeTo(topic, key, value, headers);
+    }
+
+    void pipeTo(String topic, String key, byte[] value, Headers headers) {
+        inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, Serdes.String().serializer(),
+                        Serdes.ByteArray().serializer()))
+                .pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(1_800_000_000_000L)));
+    }
+
+    RunSummary stored(String runId) {
+        KeyValueStore<String, ValueAndTimestamp<RunSummary>> store =
+                driver.getTimestampedKeyValueStore(topics.summaryStore());
+        ValueAndTimestamp<RunSummary> stored = store.get(runId);
+        return stored == null ? null : stored.value();
+    }
+
+    /** Whether two summaries agree, comparing usage by its JSON (the Avro mapping does not keep the raw form). */
+    static void assertSameSummary(RunSummary actual, RunSummary expected) {
+        assertThat(actual).as("summary of run %s", expected.runId()).isNotNull();
+        assertThat(actual).usingRecursiveComparison().ignoringFields("usage", "steps").isEqualTo(expected);
+        assertThat(actual.usage().toJson()).isEqualTo(expected.usage().toJson());
+        assertThat(actual.steps().stream().map(TopologyFixture::describe).toList())
+                .isEqualTo(expected.steps().stream().map(TopologyFixture::describe).toList());
+    }
+
+    private static String describe(StepSummary step) {
+        return step.name() + "|" + step.status() + "|" + step.usage().toJson();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
