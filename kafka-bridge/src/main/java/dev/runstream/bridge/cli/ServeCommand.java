@@ -3,6 +3,7 @@ package dev.runstream.bridge.cli;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.lifecycle.RunTopicReaper;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -66,7 +67,14 @@ final class ServeCommand implements Callable<Integer> {
             RunstreamConfig config = new RunstreamConfig(settings);
             SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
             running.push(registry);
-            running.push(new RunAggregator(config, registry).start());
+            RunAggregator aggregator = new RunAggregator(config, registry).start();
+            running.push(aggregator);
+            if (config.getLong(RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
+                org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        config.clientProperties("admin"));
+                running.push(admin);
+                running.push(new RunTopicReaper(config, aggregator, admin, java.time.Clock.systemUTC()));
+            }
             running.push(new KafkaRunPublisher(config, registry));
             HealthServer health = HealthServer.start(httpPort);
             running.push(health);

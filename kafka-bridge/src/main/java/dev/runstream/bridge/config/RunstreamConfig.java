@@ -27,6 +27,8 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String RUN_TOPIC_REPLICATION_FACTOR_CONFIG = "run.topic.replication.factor";
     public static final String RUN_TOPIC_MIN_INSYNC_REPLICAS_CONFIG = "run.topic.min.insync.replicas";
     public static final String RUN_TOPIC_RETENTION_MS_CONFIG = "run.topic.retention.ms";
+    public static final String RUN_TOPIC_DELETE_AFTER_MS_CONFIG = "run.topic.delete.after.ms";
+    public static final String RUN_TOPIC_REAP_INTERVAL_MS_CONFIG = "run.topic.reap.interval.ms";
     public static final String CHUNKS_TOPIC_PARTITIONS_CONFIG = "chunks.topic.partitions";
     public static final String INGEST_TOPIC_PARTITIONS_CONFIG = "ingest.topic.partitions";
     public static final String SHARED_TOPIC_REPLICATION_FACTOR_CONFIG = "shared.topic.replication.factor";
@@ -66,6 +68,12 @@ public final class RunstreamConfig extends AbstractConfig {
                     "min.insync.replicas of per-run topics; -1: the broker's default.")
             .define(RUN_TOPIC_RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(-1),
                     Importance.MEDIUM, "retention.ms of per-run topics; -1: keep forever.")
+            .define(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
+                    "Delete a run's topic this long after the run ended (its summary is terminal); -1: never. Needs "
+                            + "source.mode=ingest: under the pattern source a deleted topic stalls the aggregator. The "
+                            + "run's persisted chunks stay in <prefix>.chunks, where replay finds them.")
+            .define(RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.LOW,
+                    "How often finished runs' topics are looked for to delete (see run.topic.delete.after.ms).")
             .define(CHUNKS_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of <prefix>.chunks and <prefix>.run-summaries: the aggregator's unit of scale.")
             .define(INGEST_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
@@ -93,6 +101,12 @@ public final class RunstreamConfig extends AbstractConfig {
 
     public RunstreamConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
+        if (getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0
+                && !SOURCE_MODE_INGEST.equals(getString(SOURCE_MODE_CONFIG))) {
+            throw new ConfigException(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG),
+                    "deleting run topics needs source.mode=ingest: a topic deleted under the aggregator's pattern "
+                            + "subscription stalls every run's processing until the consumer's offset commit times out");
+        }
     }
 
     public RunTopics topics() {

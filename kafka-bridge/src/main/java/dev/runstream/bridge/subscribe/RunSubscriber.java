@@ -58,28 +58,48 @@ public final class RunSubscriber implements AutoCloseable {
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
         TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
-        List<StoredChunk> chunks = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties())) {
             if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty()) {
-                return chunks;
+                return replayFromChangelog(consumer, runId);
             }
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= end) {
-                        break;
-                    }
-                    if (!includeTransient && Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers()))) {
-                        continue;
-                    }
-                    reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
-                }
-            }
+            return read(consumer, partition, runId, includeTransient);
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
-            return chunks;
+            return List.of();
+        }
+    }
+
+    /**
+     * A run whose topic was deleted (see {@code run.topic.delete.after.ms}) is replayed from the persisted
+     * changelog: the partition of {@code prefix.chunks} its key maps to, filtered by key.
+     */
+    private List<StoredChunk> replayFromChangelog(KafkaConsumer<String, byte[]> consumer, String runId) {
+        var partitions = consumer.partitionsFor(topics.chunks(), TIMEOUT);
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        int index = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                runId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions.size();
+        return read(consumer, new TopicPartition(topics.chunks(), index), runId, false);
+    }
+
+    private List<StoredChunk> read(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, String runId,
+            boolean includeTransient) {
+        List<StoredChunk> chunks = new ArrayList<>();
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() >= end) {
+                    break;
+                }
+                if (!runId.equals(record.key())
+                        || !includeTransient && Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers()))) {
+                    continue;
+                }
+                reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
+            }
         }
         return chunks;
     }
