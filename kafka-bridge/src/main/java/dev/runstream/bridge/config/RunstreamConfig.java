@@ -143,6 +143,18 @@ public final class RunstreamConfig extends AbstractConfig {
         return props;
     }
 
+    /**
+     * Properties of a consumer that reads by assignment, without a group: committed records only, nothing
+     * committed back ({@code kafka.*} and {@code kafka.consumer.*} pass through, but no {@code group.id}).
+     */
+    public Map<String, Object> readCommittedConsumerProperties() {
+        Map<String, Object> props = clientProperties("consumer");
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        props.remove("group.id");
+        return props;
+    }
+
     /** This configuration with other bootstrap servers (e.g. the embedded broker's address once it runs). */
     public RunstreamConfig withBootstrapServers(String bootstrapServers) {
         Map<String, Object> copy = new HashMap<>(originals());

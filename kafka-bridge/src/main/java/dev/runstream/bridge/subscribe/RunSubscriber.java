@@ -12,7 +12,6 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -122,11 +121,7 @@ public final class RunSubscriber implements AutoCloseable {
     }
 
     private Map<String, Object> consumerProperties() {
-        Map<String, Object> props = new HashMap<>(config.clientProperties("consumer"));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return props;
+        return config.readCommittedConsumerProperties();
     }
 
     static KafkaConsumer<String, byte[]> newConsumer(Map<String, Object> props) {

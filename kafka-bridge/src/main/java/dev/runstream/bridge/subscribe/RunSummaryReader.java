@@ -8,12 +8,10 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -90,10 +88,7 @@ public final class RunSummaryReader {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        Map<String, Object> props = new HashMap<>(config.clientProperties("consumer"));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(config.readCommittedConsumerProperties(), new StringDeserializer(),
+                new ByteArrayDeserializer());
     }
 }

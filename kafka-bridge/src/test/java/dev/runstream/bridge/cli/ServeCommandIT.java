@@ -31,7 +31,7 @@ class ServeCommandIT {
     Path dir;
 
     /** {@code serve} running on a thread of this JVM, stopped by interrupting it. */
-    private final class Serve implements AutoCloseable {
+    private final class Serve {
         private final Thread thread;
         private final CompletableFuture<CliRun> result = new CompletableFuture<>();
 
@@ -44,8 +44,7 @@ class ServeCommandIT {
             assertThat(result).as("serve exited early: %s", result.getNow(null)).isNotDone();
         }
 
-        @Override
-        public void close() throws Exception {
+        void stop() throws Exception {
             thread.interrupt();
             CliRun run = result.get(60, TimeUnit.SECONDS);
             assertThat(run.err()).doesNotContain("Exception");
@@ -71,7 +70,8 @@ class ServeCommandIT {
     @Test
     void shouldPublishTailReplayAndSummarizeEveryScenarioAndKeepThemAcrossARestart() throws Exception {
         List<String> runIds = new ArrayList<>();
-        try (Serve ignored = new Serve()) {
+        Serve serve = new Serve();
+        try {
             for (String scenario : Corpus.SCENARIOS) {
                 String runId = "cli-" + scenario;
                 runIds.add(runId);
@@ -103,8 +103,11 @@ class ServeCommandIT {
                     assertSameSummary(Corpus.parse(summary.out()), expectedSummary(scenario, runId));
                 });
             }
+        } finally {
+            serve.stop();
         }
-        try (Serve ignoredToo = new Serve()) {
+        Serve restarted = new Serve();
+        try {
             CliRun runs = CliRun.of("runs", "--data-dir", data());
             assertThat(runs.exitCode()).as(runs.err()).isZero();
             assertThat(runs.outLines().stream().map(line -> Corpus.parse(line).get("runId").textValue()))
@@ -114,6 +117,8 @@ class ServeCommandIT {
                         expectedSummary(runId.substring(4), runId));
                 assertThat(CliRun.of("replay", "--data-dir", data(), runId).exitCode()).isZero();
             }
+        } finally {
+            restarted.stop();
         }
     }
 
