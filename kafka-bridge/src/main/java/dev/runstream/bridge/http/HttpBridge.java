@@ -76,7 +76,7 @@ public final class HttpBridge implements AutoCloseable {
                     .result(bridge[0].metrics.scrape()));
             javalin.routes.exception(Exception.class, ApiErrors::answer);
             javalin.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                if (ctx.attribute(ApiErrors.ANSWERED) == null) {
                     ApiErrors.write(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
                 }
             });

@@ -38,8 +38,12 @@ public final class ApiErrors {
         }
     }
 
+    /** The attribute that marks a response as already answered with an error body. */
+    public static final String ANSWERED = "runstream.error.answered";
+
     public static void write(Context ctx, int status, String code, String message, JsonNode details) {
         ObjectNode body = body(code, message, details);
+        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 

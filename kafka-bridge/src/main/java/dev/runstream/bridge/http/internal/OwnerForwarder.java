@@ -45,8 +45,11 @@ public final class OwnerForwarder {
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type")
                     .orElse("application/json"), response.body());
         } catch (IOException e) {
-            throw new ApiException(502, "owner_unreachable", "the instance at " + hostPort(owner)
-                    + " that holds the answer could not be reached: " + e.getMessage());
+            // Most often an instance that just left, while its partitions move: worth a retry.
+            ctx.header("Retry-After", "1");
+            throw new ApiException(503, "owner_unreachable", "the instance at " + hostPort(owner)
+                    + " that holds the answer could not be reached (" + e.getClass().getSimpleName()
+                    + "); retry shortly");
         }
     }
 
