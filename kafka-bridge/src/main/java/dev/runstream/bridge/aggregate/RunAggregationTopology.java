@@ -114,10 +114,11 @@ public final class RunAggregationTopology {
                 .processValues(() -> new ChunkAcceptor(chunkRecords), Named.as("decode-chunks"));
         deadLetters(checked, topics, "chunks");
         Duration emitInterval = Duration.ofMillis(config.getLong(RunstreamConfig.AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG));
+        long abandonAfterMs = config.getLong(RunstreamConfig.RUN_ABANDON_AFTER_MS_CONFIG);
         KStream<String, SummaryUpdate> updates = checked
                 .filterNot((key, chunk) -> chunk.isRefused(), Named.as("accepted-chunks"))
                 .mapValues(Checked::value, Named.as("accepted-chunk"))
-                .process(() -> new RunSummaryProcessor(topics.summaryStore(), emitInterval),
+                .process(() -> new RunSummaryProcessor(topics.summaryStore(), emitInterval, abandonAfterMs),
                         Named.as("fold-run"), topics.summaryStore());
         updates.mapValues(SummaryUpdate::summary, Named.as("summary-changes"))
                 .to(topics.runSummaries(), Produced.with(Serdes.String(), summaries).withName("run-summaries-topic"));

@@ -39,6 +39,7 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG = "aggregator.commit.interval.ms";
     public static final String PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG = "publisher.max.in.flight.chunks";
     public static final String SUBSCRIBER_ERROR_GRACE_MS_CONFIG = "subscriber.error.grace.ms";
+    public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
     public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
 
     /** Reads the pattern of per-run topics. */
@@ -99,6 +100,13 @@ public final class RunstreamConfig extends AbstractConfig {
                     "Chunks a publisher holds unacknowledged before a writer waits.")
             .define(SUBSCRIBER_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
                     "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.")
+            .define(RUN_ABANDON_AFTER_MS_CONFIG, Type.LONG, 10L * 60 * 1000, minusOneOrPositive(), Importance.MEDIUM,
+                    "How long a running run may go without a chunk before the aggregator marks its summary "
+                            + "'abandoned' (its writer is taken to be gone; a chunk that comes later resumes the run). "
+                            + "Measured from the writer's timestamp of the last chunk to the aggregator's clock, "
+                            + "checked every tenth of this time (at least every 60 s, at most every second). "
+                            + "Suspended, paused, waiting and pending runs wait for a person or an event and are "
+                            + "never abandoned. -1: never.")
             .define(ERASE_MAX_COMPACTION_LAG_MS_CONFIG, Type.LONG, 24L * 60 * 60 * 1000, minusOneOrPositive(),
                     Importance.LOW,
                     "max.compaction.lag.ms of the compacted topics the aggregator creates (<prefix>.chunks, "

@@ -2,6 +2,7 @@ package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.bridge.config.RecordHeaders;
 import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.RunFold;
 import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *       never existed is harmless), with headers saying what was done ({@link RecordHeaders#ERASE_ID},
  *       {@link RecordHeaders#ERASED_CHUNKS}, {@link RecordHeaders#ERASED_SUMMARY},
  *       {@link RecordHeaders#ERASE_MARKER_OFFSET}). A chunk after it starts a new summary.</li>
+ *   <li>With {@code run.abandon.after.ms} on, a wall-clock punctuation marks running runs whose last chunk is older
+ *       than that {@link RunStatus#ABANDONED} ({@link RunFold#abandon}). It looks only at the running runs
+ *       ({@link OpenRuns}, in memory), not at the whole store.</li>
  * </ul>
  */
 public final class RunSummaryProcessor implements Processor<String, FoldInput, String, SummaryUpdate> {
@@ -37,19 +41,30 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     private static final Logger LOG = LoggerFactory.getLogger(RunSummaryProcessor.class);
     /** Summaries read per emit punctuation while the running runs are rebuilt from the store. */
     static final int REBUILD_STEP = 1000;
+    static final Duration MIN_ABANDON_CHECK = Duration.ofSeconds(1);
+    static final Duration MAX_ABANDON_CHECK = Duration.ofSeconds(60);
 
     private final String storeName;
     private final Duration emitInterval;
+    private final long abandonAfterMs;
     private final OpenRuns open = new OpenRuns();
     private ProcessorContext<String, SummaryUpdate> context;
     private TimestampedKeyValueStore<String, RunSummary> store;
 
     /**
-     * @param emitInterval how often pending changes of running runs are emitted
+     * @param emitInterval   how often pending changes of running runs are emitted
+     * @param abandonAfterMs idle time after which a running run is abandoned; -1: never
      */
-    public RunSummaryProcessor(String storeName, Duration emitInterval) {
+    public RunSummaryProcessor(String storeName, Duration emitInterval, long abandonAfterMs) {
         this.storeName = Objects.requireNonNull(storeName, "storeName");
         this.emitInterval = Objects.requireNonNull(emitInterval, "emitInterval");
+        this.abandonAfterMs = abandonAfterMs;
+    }
+
+    /** A tenth of the idle time, between {@link #MIN_ABANDON_CHECK} and {@link #MAX_ABANDON_CHECK}. */
+    public static Duration abandonCheckInterval(long abandonAfterMs) {
+        long tenth = Math.max(abandonAfterMs / 10, MIN_ABANDON_CHECK.toMillis());
+        return Duration.ofMillis(Math.min(tenth, MAX_ABANDON_CHECK.toMillis()));
     }
 
     @Override
@@ -57,6 +72,10 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
         this.context = context;
         this.store = context.getStateStore(storeName);
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitPending());
+        if (abandonAfterMs >= 0) {
+            context.schedule(abandonCheckInterval(abandonAfterMs), PunctuationType.WALL_CLOCK_TIME,
+                    this::abandonIdleRuns);
+        }
     }
 
     @Override
@@ -111,6 +130,21 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
             if (stored != null) {
                 emit(runId, SummaryUpdate.changed(stored.value()), stored.timestamp());
             }
+        }
+    }
+
+    private void abandonIdleRuns(long now) {
+        for (String runId : open.idleSince(now - abandonAfterMs)) {
+            RunSummary summary = summary(runId);
+            open.forget(runId);
+            if (summary == null || summary.status() != RunStatus.RUNNING) {
+                continue;
+            }
+            RunSummary abandoned = RunFold.abandon(summary);
+            store.put(runId, ValueAndTimestamp.make(abandoned, now));
+            emit(runId, SummaryUpdate.changed(abandoned), now);
+            LOG.info("Run '{}' abandoned: no chunk since {} (sequence {})", runId,
+                    summary.lastChunkAt().orElse(null), summary.lastSequence());
         }
     }
 
