@@ -170,12 +170,15 @@ public final class RunstreamConfig extends AbstractConfig {
 
     /**
      * Properties of a consumer that reads by assignment, without a group: committed records only, nothing
-     * committed back ({@code kafka.*} and {@code kafka.consumer.*} pass through, but no {@code group.id}).
+     * committed back ({@code kafka.*} and {@code kafka.consumer.*} pass through, but no {@code group.id}). It never
+     * makes the broker create a topic it asks about ({@code allow.auto.create.topics=false}): Kafka brokers create
+     * missing topics on a metadata request by default, which would bring back a run topic that was just deleted.
      */
     public Map<String, Object> readCommittedConsumerProperties() {
         Map<String, Object> props = clientProperties("consumer");
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", false);
+        props.put("allow.auto.create.topics", false);
         props.remove("group.id");
         return props;
     }
