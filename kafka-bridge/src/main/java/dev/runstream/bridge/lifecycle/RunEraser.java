@@ -137,7 +137,8 @@ public final class RunEraser implements AutoCloseable {
                 deadline).orElseThrow(() -> timedOut(runId, marker, timeout));
         Map<TopicPartition, Long> processed = Map.of(
                 new TopicPartition(marker.topic(), marker.partition()), marker.offset(),
-                partitionOfRun(topics.chunks(), runId, deadline), headerLong(answer, RecordHeaders.ERASE_MARKER_OFFSET));
+                partitionOfRun(topics.chunks(), runId, deadline),
+                headerLong(answer, RecordHeaders.ERASE_MARKER_OFFSET));
         if (!aggregatorOffsets.awaitPast(processed, deadline)) {
             throw timedOut(runId, marker, timeout);
         }

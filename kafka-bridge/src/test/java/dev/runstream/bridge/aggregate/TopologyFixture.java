@@ -54,7 +54,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, RunSummary> summaries;
     private final Map<String, TestInputTopic<String, byte[]>> inputs = new HashMap<>();
 
-    /** The wall clock the driver starts at: the corpus' chunks are a few seconds later (see {@link Corpus#stored}). */
+    /** The wall clock the driver starts at: the corpus' chunks are stamped from there on, a millisecond apart. */
     static final Instant START = Instant.ofEpochMilli(1_800_000_000_000L);
 
     private final RunstreamConfig config;

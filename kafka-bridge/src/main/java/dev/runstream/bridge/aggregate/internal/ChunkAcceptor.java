@@ -51,7 +51,8 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
             return;
         }
         if (record.value() == null && ChunkKey.parse(record.key()).isPresent()) {
-            LOG.trace("Skipped the tombstone of chunk {} at {}", record.key(), Checked.origin(context.recordMetadata()));
+            LOG.trace("Skipped the tombstone of chunk {} at {}", record.key(),
+                    Checked.origin(context.recordMetadata()));
             return;
         }
         FoldInput chunk;

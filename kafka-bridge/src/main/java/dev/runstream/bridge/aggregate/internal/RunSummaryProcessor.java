@@ -149,7 +149,8 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     }
 
     private void emit(String runId, SummaryUpdate update, long timestamp) {
-        context.forward(new Record<>(runId, update, timestamp, new org.apache.kafka.common.header.internals.RecordHeaders()));
+        context.forward(new Record<>(runId, update, timestamp,
+                new org.apache.kafka.common.header.internals.RecordHeaders()));
     }
 
     private RunSummary summary(String runId) {
