@@ -90,15 +90,21 @@ public final class RunAggregationTopology {
      * @throws org.apache.kafka.common.config.ConfigException when the aggregator's Streams settings are invalid
      */
     public static Topology build(RunstreamConfig config, SchemaRegistryClient registry) {
-        RunTopics topics = config.topics();
         ConfluentAvroSerde<ChunkRecord> chunkRecords = MappedAvroSerde.chunkRecords(registry);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(
                 new StreamsConfig(AggregatorProperties.of(config))));
-        Consumed<String, byte[]> raw = Consumed.with(Serdes.String(), Serdes.ByteArray());
+        persistChunks(builder, config, chunkRecords);
+        foldRuns(builder, config, chunkRecords, MappedAvroSerde.runSummaries(registry));
+        return builder.build();
+    }
 
+    /** The first sub-topology: the source, less transient chunks, to {@code {prefix}.chunks} keyed per chunk. */
+    private static void persistChunks(StreamsBuilder builder, RunstreamConfig config,
+            ConfluentAvroSerde<ChunkRecord> chunkRecords) {
+        RunTopics topics = config.topics();
         KStream<String, byte[]> source = isPatternMode(config)
-                ? builder.stream(topics.runTopicPattern(), raw.withName("run-topics"))
-                : builder.stream(topics.ingest(), raw.withName("ingest-topic"));
+                ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
+                : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
         KStream<String, Checked<byte[]>> persisted = source.process(
                 () -> new TransientChunkFilter(topics, isPatternMode(config), chunkRecords),
                 Named.as("drop-transient-chunks"));
@@ -106,11 +112,18 @@ public final class RunAggregationTopology {
         persisted.filterNot((key, checked) -> checked.isRefused(), Named.as("persisted-chunks"))
                 .mapValues(Checked::value, Named.as("persisted-chunk-bytes"))
                 .to(topics.chunks(), toChunks("chunks-topic"));
+    }
 
-        MappedAvroSerde<RunSummary, ?> summaries = MappedAvroSerde.runSummaries(registry);
+    /**
+     * The second sub-topology: {@code {prefix}.chunks} folded into the store, its changes to
+     * {@code {prefix}.run-summaries}, and the chunk tombstones of erased runs back to {@code {prefix}.chunks}.
+     */
+    private static void foldRuns(StreamsBuilder builder, RunstreamConfig config,
+            ConfluentAvroSerde<ChunkRecord> chunkRecords, MappedAvroSerde<RunSummary, ?> summaries) {
+        RunTopics topics = config.topics();
         builder.addStateStore(summaryStore(config, summaries));
         KStream<String, Checked<FoldInput>> checked = builder
-                .stream(topics.chunks(), raw.withName("chunks-source"))
+                .stream(topics.chunks(), rawRecords().withName("chunks-source"))
                 .processValues(() -> new ChunkAcceptor(chunkRecords), Named.as("decode-chunks"));
         deadLetters(checked, topics, "chunks");
         Duration emitInterval = Duration.ofMillis(config.getLong(RunstreamConfig.AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG));
@@ -126,7 +139,10 @@ public final class RunAggregationTopology {
                 .flatMap((runId, update) -> chunkTombstones(runId, update.erasedChunks()),
                         Named.as("erased-chunk-keys"))
                 .to(topics.chunks(), toChunks("chunk-tombstones"));
-        return builder.build();
+    }
+
+    private static Consumed<String, byte[]> rawRecords() {
+        return Consumed.with(Serdes.String(), Serdes.ByteArray());
     }
 
     /** Records to {@code {prefix}.chunks}: partitioned by run id, whatever sequence their key holds. */
