@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code runstream} command line: one subcommand per job. */
 @Command(name = "runstream", mixinStandardHelpOptions = true, versionProvider = RunstreamCli.Version.class,
         description = "Durable, subscribable and replayable Mastra runs on Apache Kafka.",
-        subcommands = {ServeCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
             SummaryCommand.class, RunsCommand.class, SummarizeCommand.class, UiStreamCommand.class,
             CommandLine.HelpCommand.class})
 public final class RunstreamCli {
