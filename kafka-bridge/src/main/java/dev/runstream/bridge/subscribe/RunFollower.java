@@ -68,6 +68,9 @@ public final class RunFollower implements AutoCloseable {
     private long committedEnd(Duration timeout) throws InterruptedException {
         var partition = feed.partition();
         try {
+            // Asked first: ListOffsets of a topic that does not exist yet is logged at ERROR by the admin client.
+            admin.describeTopics(List.of(partition.topic())).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
                             new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();

@@ -101,13 +101,33 @@ public final class RunTopicProvisioner implements AutoCloseable {
         if (newTopics.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        newTopics.forEach(topic -> partitions.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
+        newTopics.forEach(topic -> waiting.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
-            admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("new run topics {} not led yet after {}: writing anyway ({})", newTopics.size(), TIMEOUT,
-                    e.toString());
+            // A topic just created may still be unknown to the broker's metadata cache: ask again until it is led.
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                var result = admin.listOffsets(waiting);
+                for (TopicPartition partition : List.copyOf(waiting.keySet())) {
+                    try {
+                        result.partitionResult(partition).get(Math.max(1, deadline - System.nanoTime()),
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                        waiting.remove(partition);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                            waiting.remove(partition);
+                        }
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            if (!waiting.isEmpty()) {
+                LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunstreamException("interrupted while waiting for new run topics", e);
