@@ -65,6 +65,19 @@ public final class HttpBridge implements AutoCloseable {
             javalin.jetty.port = port;
             javalin.startup.showJavalinBanner = false;
             javalin.http.defaultContentType = "application/json";
+            long idle = config.getLong(BridgeConfig.IDLE_TIMEOUT_MS_CONFIG);
+            javalin.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idle));
+            javalin.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component
+                    .LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var connector : server.getConnectors()) {
+                        if (connector instanceof org.eclipse.jetty.server.AbstractConnector network) {
+                            network.setIdleTimeout(idle);
+                        }
+                    }
+                }
+            }));
             config.authToken().ifPresent(token -> javalin.routes.before(
                     new BearerAuth(token.value(), Set.of("/health"))));
             javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx));
