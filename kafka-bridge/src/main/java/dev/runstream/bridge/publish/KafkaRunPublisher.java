@@ -19,6 +19,7 @@ import dev.runstream.core.stream.RunTermination;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * transient flag and sequence number. In the ingest source mode each chunk is also written, in the same Kafka
  * transaction, to the shared {@code prefix.ingest} topic.
  *
- * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Back-pressure: at most
+ * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Once a chunk of a run
+ * fails, the run's later chunks fail too, without being written, until the writer calls {@link #resume(String)}: a
+ * run's topic never holds a chunk under another chunk's sequence number. Back-pressure: at most
  * {@code publisher.max.in.flight.chunks} chunks are unacknowledged; a writer past that waits in {@code accept}.
  * Durability: idempotent producer, {@code acks=all}; a chunk's stage completes once Kafka has it. One sender thread
  * batches what writers hand over (topic creation in one call per batch, one transaction per batch in ingest mode).
@@ -73,8 +76,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             return size() > MAX_TRACKED_RUNS;
         }
     };
-    /** Runs whose numbering must be read again from their topic after a failed write. */
-    private final Set<String> resync = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs whose write failed, with the sequence number of their first failed chunk (-1: failed before numbering).
+     * Their later chunks fail without being written until {@link #resume(String)}.
+     */
+    private final Map<String, Long> broken = new ConcurrentHashMap<>();
     private final Thread sender;
     private final Map<String, Object> producerProps;
     private KafkaProducer<String, byte[]> producer;
@@ -119,7 +125,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     /**
      * Hands a chunk of {@code runId} to Kafka. Waits while too many chunks are unacknowledged; the stage completes
-     * with the chunk's sequence number in its run once Kafka has it, or fails naming the run and the reason.
+     * with the chunk's sequence number in its run once Kafka has it, or fails with a {@link RunstreamException} naming
+     * the run, the chunk and the reason. After a failure the run's later chunks fail too: see {@link #resume(String)}.
      */
     @Override
     public CompletionStage<Long> accept(String runId, Chunk chunk) {
@@ -147,6 +154,29 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
     }
 
+    /**
+     * Resumes writing a run after a chunk of it failed. From a run's first failed chunk on, every later chunk handed
+     * to {@link #accept} fails without being written, so that nothing is stored after a missing chunk or under
+     * another chunk's number. To go on, a writer lets every stage of the run it holds complete, calls this, and
+     * writes its chunks again from the sequence number the stage completes with: one past the last chunk of the run
+     * stored in Kafka (chunk {@code i} of a run written from its start is sequence {@code i}). Chunks of the run
+     * handed over before this call and not yet written fail. The stage fails when the run's topic cannot be read now
+     * (call again later) or when its last stored chunks are not numbered one by one (a chunk is missing).
+     */
+    public CompletionStage<Long> resume(String runId) {
+        try {
+            RunIds.requireValid(runId);
+            if (closing) {
+                throw new IllegalStateException("the publisher is closed");
+            }
+            PendingChunk request = PendingChunk.resumeOf(runId);
+            queue.add(request);
+            return request.result().copy();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private void sendLoop() {
         while (!closing || !queue.isEmpty()) {
             try {
@@ -168,6 +198,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     }
 
     private void send(PublishBatch batch) {
+        resumeRuns(batch);
         provisionNewRuns(batch);
         if (!transactional) {
             batch.chunks().forEach(this::sendOne);
@@ -180,8 +211,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             producer.commitTransaction();
             sequences.forEach((pending, sequence) -> pending.result().complete(sequence));
         } catch (ProducerFencedException e) {
-            batch.failAll(new RunstreamException("publisher fenced by another with its transactional id", e));
-            resync.addAll(batch.runIds());
+            failAll(batch, new RunstreamException("publisher fenced by another with its transactional id", e));
             producer.close(Duration.ZERO);
             producer = newProducer();
         } catch (KafkaException e) {
@@ -192,18 +222,20 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 producer.close(Duration.ZERO);
                 producer = newProducer();
             }
-            batch.failAll(new RunstreamException("the transaction failed and was aborted: " + e, e));
-            resync.addAll(batch.runIds());
+            failAll(batch, new RunstreamException("the transaction failed and was aborted: " + e, e));
         }
     }
 
+    /** Fails every chunk of the batch and breaks their runs (see {@link #resume(String)}). */
+    private void failAll(PublishBatch batch, RuntimeException error) {
+        batch.chunks().stream().filter(pending -> !pending.isResume())
+                .forEach(pending -> broken.putIfAbsent(pending.runId(), -1L));
+        batch.failAll(error);
+    }
+
     private void provisionNewRuns(PublishBatch batch) {
-        for (String runId : batch.runIds()) {
-            if (resync.remove(runId)) {
-                nextSequence.remove(runId);
-            }
-        }
-        List<String> unknown = batch.runIds().stream().filter(run -> !nextSequence.containsKey(run)).toList();
+        List<String> unknown = batch.runIds().stream()
+                .filter(run -> !nextSequence.containsKey(run) && !broken.containsKey(run)).toList();
         if (unknown.isEmpty()) {
             return;
         }
@@ -211,6 +243,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             if (entry.getValue() instanceof Long next) {
                 nextSequence.put(entry.getKey(), next);
             } else {
+                broken.putIfAbsent(entry.getKey(), -1L);
                 batch.failRun(entry.getKey(), (RuntimeException) entry.getValue());
             }
         }
@@ -221,10 +254,17 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * broker's acknowledgement; inside one, on commit.
      */
     private long sendOne(PendingChunk pending) {
-        if (pending.result().isDone()) {
+        if (pending.isResume() || pending.result().isDone()) {
             return -1;
         }
         String runId = pending.runId();
+        Long failedAt = broken.get(runId);
+        if (failedAt != null) {
+            pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': a " + pending.chunk()
+                    .type() + " chunk was not written: " + (failedAt < 0 ? "an earlier chunk" : "chunk " + failedAt)
+                    + " of the run failed before it; resume the run and write again from the sequence it gives"));
+            return -1;
+        }
         long sequence = nextSequence.merge(runId, 1L, Long::sum) - 1;
         StoredChunk stored = new StoredChunk(runId, sequence, pending.timestamp(), pending.chunk());
         byte[] value = serde.encode(ChunkRecordMapper.toRecord(stored));
@@ -235,7 +275,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
         producer.send(record, (metadata, error) -> {
             if (error != null) {
-                resync.add(runId);
+                broken.merge(runId, sequence, Math::min);
                 pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
                         + sequence + " (" + pending.chunk().type() + ") was not stored: " + error, error));
             } else if (!transactional) {
@@ -250,6 +290,62 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             nextSequence.remove(runId);
         }
         return sequence;
+    }
+
+    /**
+     * Serves the batch's {@link #resume(String)} requests, all at once: fails the chunks of those runs queued before
+     * their request (handed over before the writer resumed), waits until every chunk handed to Kafka so far is
+     * stored or failed, and numbers each run's next chunks from one past its last stored sequence number.
+     */
+    private void resumeRuns(PublishBatch batch) {
+        Map<String, PendingChunk> requests = new LinkedHashMap<>();
+        for (PendingChunk pending : batch.chunks()) {
+            if (pending.isResume()) {
+                requests.putIfAbsent(pending.runId(), pending);
+            }
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
+        Set<String> resumed = new HashSet<>();
+        for (PendingChunk pending : batch.chunks()) {
+            if (pending.isResume()) {
+                resumed.add(pending.runId());
+            } else if (requests.containsKey(pending.runId()) && !resumed.contains(pending.runId())) {
+                pending.result().completeExceptionally(new RunstreamException("run '" + pending.runId() + "': a "
+                        + pending.chunk().type() + " chunk handed over before the run was resumed was not written"));
+            }
+        }
+        Map<String, Object> next;
+        try {
+            producer.flush();
+            requests.keySet().forEach(nextSequence::remove);
+            next = provisioner.provision(requests.keySet());
+        } catch (RuntimeException e) {
+            next = Map.of();
+            RunstreamException failure = new RunstreamException("could not resume now: " + e, e);
+            requests.keySet().forEach(runId -> broken.putIfAbsent(runId, -1L));
+            batch.chunks().stream().filter(PendingChunk::isResume)
+                    .forEach(request -> request.result().completeExceptionally(failure));
+        }
+        next.forEach((runId, outcome) -> {
+            if (outcome instanceof Long sequence) {
+                broken.remove(runId);
+                nextSequence.put(runId, sequence);
+            } else {
+                broken.putIfAbsent(runId, -1L);
+            }
+            batch.chunks().stream().filter(pending -> pending.isResume() && pending.runId().equals(runId))
+                    .forEach(request -> complete(request, outcome));
+        });
+    }
+
+    private static void complete(PendingChunk request, Object outcome) {
+        if (outcome instanceof Long sequence) {
+            request.result().complete(sequence);
+        } else {
+            request.result().completeExceptionally((RuntimeException) outcome);
+        }
     }
 
     private void failRemaining(RuntimeException error) {
