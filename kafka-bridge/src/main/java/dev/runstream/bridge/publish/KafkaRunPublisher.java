@@ -18,6 +18,7 @@ import dev.runstream.core.stream.ChunkSink;
 import dev.runstream.core.stream.RunTermination;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * fails, the run's later chunks fail too, without being written, until the writer calls {@link #resume(String)}: a
  * run's topic never holds a chunk under another chunk's sequence number. Back-pressure: at most
  * {@code publisher.max.in.flight.chunks} chunks are unacknowledged; a writer past that waits in {@code accept}.
- * Durability: idempotent producer, {@code acks=all}; a chunk's stage completes once Kafka has it. One sender thread
- * batches what writers hand over (topic creation in one call per batch, one transaction per batch in ingest mode).
+ * Durability: {@code acks=all}, and one Kafka transaction per batch, so that a batch is stored whole or not at all:
+ * an idempotent producer alone writes the batches after one that expired (delivery timeout), which left runs with a
+ * chunk missing and the next ones stored. A chunk's stage completes once its transaction is committed. One sender
+ * thread batches what writers hand over (topic creation in one call per batch, one transaction per batch).
  */
 public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
@@ -62,7 +64,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private static final int MAX_TRACKED_RUNS = 100_000;
 
     private final RunTopics topics;
-    private final boolean transactional;
+    /** Whether each chunk is also written to {@code prefix.ingest} (ingest source mode). */
+    private final boolean ingest;
     private final Clock clock;
     private final Semaphore inFlight;
     private final LinkedBlockingQueue<PendingChunk> queue = new LinkedBlockingQueue<>();
@@ -83,7 +86,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final Map<String, Long> broken = new ConcurrentHashMap<>();
     private final Thread sender;
     private final Map<String, Object> producerProps;
-    private KafkaProducer<String, byte[]> producer;
+    /** The transactional producer; null after a failure left it unusable, made again when next needed. */
+    private volatile KafkaProducer<String, byte[]> producer;
+    /** The batch the sender thread is writing, for {@link #flush()}. */
+    private volatile PublishBatch current;
     private volatile boolean closing;
 
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry) {
@@ -93,7 +99,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, Clock clock) {
         this.topics = config.topics();
         this.clock = clock;
-        this.transactional = RunstreamConfig.SOURCE_MODE_INGEST.equals(
+        this.ingest = RunstreamConfig.SOURCE_MODE_INGEST.equals(
                 config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
         this.inFlight = new Semaphore(config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG));
         this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
@@ -105,22 +111,49 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         producerProps.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        if (transactional) {
-            producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    topics.prefix() + "-publisher-" + java.util.UUID.randomUUID());
-        }
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                topics.prefix() + "-publisher-" + java.util.UUID.randomUUID());
+        // A publisher that dies leaves its open transaction to time out, and read_committed readers of the runs it
+        // was writing wait for that: 10 s, as Kafka Streams uses under exactly-once, rather than the producer's 60 s.
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         this.producer = newProducer();
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
-        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), transactional ? "ingest" : "pattern");
+        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), ingest ? "ingest" : "pattern");
     }
 
+    /**
+     * A new transactional producer. Its {@code initTransactions} also ends what a previous producer with the same
+     * transactional id left open (aborted, or committed if its commit had begun), so that a run's stored chunks are
+     * settled when a writer resumes it.
+     */
     private KafkaProducer<String, byte[]> newProducer() {
         KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
-        if (transactional) {
+        try {
             created.initTransactions();
+        } catch (RuntimeException e) {
+            created.close(Duration.ZERO);
+            throw e;
         }
         return created;
+    }
+
+    /** The producer, made again if a failure discarded it (sender thread only). */
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> made = producer;
+        if (made == null) {
+            made = newProducer();
+            producer = made;
+        }
+        return made;
+    }
+
+    private void discardProducer() {
+        KafkaProducer<String, byte[]> discarded = producer;
+        producer = null;
+        if (discarded != null) {
+            discarded.close(Duration.ZERO);
+        }
     }
 
     /**
@@ -185,13 +218,18 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                     continue;
                 }
                 PublishBatch batch = new PublishBatch(first);
+                current = batch;
                 queue.drainTo(batch.chunks(), MAX_BATCH - 1);
-                send(batch);
+                try {
+                    send(batch);
+                } catch (RuntimeException e) {
+                    LOG.warn("a batch of {} chunks failed before its transaction: {}", batch.chunks().size(),
+                            e.toString());
+                    failAll(batch, new RunstreamException("not written: " + e, e));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
-                LOG.error("publisher sender failed; its batch was failed and it goes on", e);
             }
         }
         failRemaining(new IllegalStateException("the publisher is closed"));
@@ -200,27 +238,25 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private void send(PublishBatch batch) {
         resumeRuns(batch);
         provisionNewRuns(batch);
-        if (!transactional) {
-            batch.chunks().forEach(this::sendOne);
+        if (batch.chunks().stream().allMatch(pending -> pending.result().isDone())) {
             return;
         }
+        KafkaProducer<String, byte[]> transaction = producer();
         try {
-            producer.beginTransaction();
+            transaction.beginTransaction();
             Map<PendingChunk, Long> sequences = new LinkedHashMap<>();
-            batch.chunks().forEach(pending -> sequences.put(pending, sendOne(pending)));
-            producer.commitTransaction();
+            batch.chunks().forEach(pending -> sequences.put(pending, sendOne(transaction, pending)));
+            transaction.commitTransaction();
             sequences.forEach((pending, sequence) -> pending.result().complete(sequence));
         } catch (ProducerFencedException e) {
+            discardProducer();
             failAll(batch, new RunstreamException("publisher fenced by another with its transactional id", e));
-            producer.close(Duration.ZERO);
-            producer = newProducer();
-        } catch (KafkaException e) {
-            LOG.warn("transaction of {} chunks failed; aborting it", batch.chunks().size(), e);
+        } catch (RuntimeException e) {
+            LOG.warn("transaction of {} chunks failed; aborting it: {}", batch.chunks().size(), e.toString());
             try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
-                producer.close(Duration.ZERO);
-                producer = newProducer();
+                transaction.abortTransaction();
+            } catch (RuntimeException abortFailure) {
+                discardProducer();
             }
             failAll(batch, new RunstreamException("the transaction failed and was aborted: " + e, e));
         }
@@ -249,11 +285,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
     }
 
-    /**
-     * Sends one chunk and returns its sequence number. Outside a transaction the chunk's stage completes on the
-     * broker's acknowledgement; inside one, on commit.
-     */
-    private long sendOne(PendingChunk pending) {
+    /** Sends one chunk in the open transaction and returns its sequence number; its stage completes on commit. */
+    private long sendOne(KafkaProducer<String, byte[]> transaction, PendingChunk pending) {
         if (pending.isResume() || pending.result().isDone()) {
             return -1;
         }
@@ -273,17 +306,15 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         RecordHeaders.put(record.headers(), RecordHeaders.TYPE, pending.chunk().type());
         RecordHeaders.put(record.headers(), RecordHeaders.TRANSIENT, Boolean.toString(pending.chunk().isTransient()));
         RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
-        producer.send(record, (metadata, error) -> {
+        transaction.send(record, (metadata, error) -> {
             if (error != null) {
                 broken.merge(runId, sequence, Math::min);
                 pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
                         + sequence + " (" + pending.chunk().type() + ") was not stored: " + error, error));
-            } else if (!transactional) {
-                pending.result().complete(sequence);
             }
         });
-        if (transactional) {
-            producer.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
+        if (ingest) {
+            transaction.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
                     record.headers()));
         }
         if (RunTermination.endsStream(pending.chunk())) {
@@ -318,7 +349,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
         Map<String, Object> next;
         try {
-            producer.flush();
+            producer().flush();
             requests.keySet().forEach(nextSequence::remove);
             next = provisioner.provision(requests.keySet());
         } catch (RuntimeException e) {
@@ -357,9 +388,13 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     /** Waits until every chunk handed over so far is acknowledged or failed. */
     public void flush() {
-        CompletableFuture<?>[] pending = queue.stream().map(PendingChunk::result).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(pending).exceptionally(error -> null).join();
-        producer.flush();
+        List<CompletableFuture<Long>> pending = new ArrayList<>();
+        PublishBatch writing = current;
+        if (writing != null) {
+            writing.chunks().forEach(chunk -> pending.add(chunk.result()));
+        }
+        queue.forEach(chunk -> pending.add(chunk.result()));
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
     }
 
     /** Sends what was handed over, then closes the Kafka clients. */
@@ -371,7 +406,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(10));
+        KafkaProducer<String, byte[]> open = producer;
+        if (open != null) {
+            open.close(Duration.ofSeconds(10));
+        }
         provisioner.close();
         admin.close(Duration.ofSeconds(5));
         LOG.info("publisher closed");

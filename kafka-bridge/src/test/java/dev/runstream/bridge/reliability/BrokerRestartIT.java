@@ -25,9 +25,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The broker is restarted (closed, then started again on the same data directory and port) while 100 runs are being
@@ -63,17 +65,23 @@ class BrokerRestartIT {
         return EmbeddedKafkaBroker.builder(dir.resolve("kafka")).port(port).build().start();
     }
 
-    @Test
-    void shouldStoreEveryChunkOnceAndSummariseEveryRunAsWithoutFaultAcrossABrokerRestart() throws Exception {
+    @ParameterizedTest(name = "source.mode={0}")
+    @ValueSource(strings = {RunstreamConfig.SOURCE_MODE_PATTERN, RunstreamConfig.SOURCE_MODE_INGEST})
+    void shouldStoreEveryChunkOnceAndSummariseEveryRunAsWithoutFaultAcrossABrokerRestart(String sourceMode)
+            throws Exception {
         broker = startBroker();
         String prefix = "rel-restart-" + PREFIXES.incrementAndGet();
         RunstreamConfig config = new RunstreamConfig(Map.ofEntries(
                 Map.entry(RunstreamConfig.PREFIX_CONFIG, prefix),
                 Map.entry(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                Map.entry(RunstreamConfig.SOURCE_MODE_CONFIG, sourceMode),
                 Map.entry(RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 4),
-                // Shorter than the outage, so that chunks fail and writers must resume.
+                Map.entry(RunstreamConfig.INGEST_TOPIC_PARTITIONS_CONFIG, 4),
+                // Shorter than the outage, so that chunks fail and writers must resume: a transaction's commit
+                // waits up to max.block.ms for a broker that is down.
                 Map.entry("kafka.producer.delivery.timeout.ms", 4000),
                 Map.entry("kafka.producer.request.timeout.ms", 1500),
+                Map.entry("kafka.producer.max.block.ms", 4000),
                 Map.entry("kafka.admin.default.api.timeout.ms", 15000),
                 Map.entry("kafka.admin.request.timeout.ms", 2000),
                 Map.entry("kafka.streams.state.dir", dir.resolve("streams").toString())));
@@ -104,16 +112,19 @@ class BrokerRestartIT {
         int resumed = (int) reports.stream().filter(report -> report.resumes() > 0).count();
         assertThat(failed).as("chunks that failed while the broker was down").isPositive();
 
+        Map<String, List<ConsumerRecord<String, byte[]>>> records = stored.read(
+                runs.keySet().stream().map(config.topics()::runTopic).toList());
         for (Map.Entry<String, List<Chunk>> run : runs.entrySet()) {
             String runId = run.getKey();
-            List<StoredChunk> chunks = stored.assertStoredExactlyOnce(config.topics().runTopic(runId), runId,
-                    run.getValue());
+            String topic = config.topics().runTopic(runId);
+            List<StoredChunk> chunks = stored.assertStoredExactlyOnce(topic, runId, run.getValue(),
+                    records.get(topic));
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> StoredRuns
                     .assertSameSummary(aggregator.summary(runId).orElseThrow(), StoredRuns.fold(runId, chunks)));
         }
-        System.out.printf("BrokerRestartIT: %d rounds x %d runs, %d chunks; %d chunk stages failed during the "
+        System.out.printf("BrokerRestartIT (%s): %d rounds x %d runs, %d chunks; %d chunk stages failed during the "
                         + "outages, %d runs resumed; every chunk stored once, every summary equal to the fold%n",
-                ROUNDS, RUNS, runs.values().stream().mapToInt(List::size).sum(), failed, resumed);
+                sourceMode, ROUNDS, RUNS, runs.values().stream().mapToInt(List::size).sum(), failed, resumed);
     }
 
     /** Writes the runs concurrently; once a quarter of their chunks are stored, restarts the broker. */

@@ -15,6 +15,8 @@ import dev.runstream.core.fold.StepSummary;
 import dev.runstream.core.testing.JsonEquality;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,19 +44,31 @@ final class StoredRuns {
 
     /** Every committed record of every partition of {@code topic}, partition by partition, in offset order. */
     List<ConsumerRecord<String, byte[]>> read(String topic) {
+        return read(List.of(topic)).get(topic);
+    }
+
+    /**
+     * Every committed record of each topic, partition by partition, in offset order: one consumer for all of them
+     * (a consumer per topic spends about half a second on metadata each).
+     */
+    Map<String, List<ConsumerRecord<String, byte[]>>> read(Collection<String> topics) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                 "isolation.level", "read_committed", "enable.auto.commit", false), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            List<TopicPartition> partitions = new ArrayList<>();
+            Map<String, List<ConsumerRecord<String, byte[]>>> records = new LinkedHashMap<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, TIMEOUT)
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                records.put(topic, new ArrayList<>());
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                assertThat(System.nanoTime()).as("reading %s to its end %s", topic, ends).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                assertThat(System.nanoTime()).as("reading %s to their ends %s", topics, ends).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> records.get(record.topic()).add(record));
             }
             return records;
         }
@@ -69,7 +83,12 @@ final class StoredRuns {
      * {@code runId}, header and field sequence i, and the JSON of chunk i. Returns the stored chunks.
      */
     List<StoredChunk> assertStoredExactlyOnce(String topic, String runId, List<Chunk> intended) {
-        List<ConsumerRecord<String, byte[]>> records = read(topic);
+        return assertStoredExactlyOnce(topic, runId, intended, read(topic));
+    }
+
+    /** As {@link #assertStoredExactlyOnce(String, String, List)}, on records read already. */
+    List<StoredChunk> assertStoredExactlyOnce(String topic, String runId, List<Chunk> intended,
+            List<ConsumerRecord<String, byte[]>> records) {
         List<StoredChunk> stored = new ArrayList<>();
         List<String> sequences = records.stream()
                 .map(r -> RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).toList();
