@@ -127,19 +127,22 @@ class BrokerRestartIT {
                 sourceMode, ROUNDS, RUNS, runs.values().stream().mapToInt(List::size).sum(), failed, resumed);
     }
 
-    /** Writes the runs concurrently; once a quarter of their chunks are stored, restarts the broker. */
+    /**
+     * Writes the runs concurrently; once a quarter of their chunks are handed over, closes the broker, and starts it
+     * again once a chunk has failed.
+     */
     private List<ResumingWriter.Report> writeAcrossARestart(KafkaRunPublisher publisher,
             Map<String, List<Chunk>> runs) throws Exception {
-        AtomicLong acked = new AtomicLong();
+        AtomicLong handedOver = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         long total = runs.values().stream().mapToLong(List::size).sum();
         List<Future<ResumingWriter.Report>> writers = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Map.Entry<String, List<Chunk>> run : runs.entrySet()) {
                 writers.add(threads.submit(new ResumingWriter(publisher, run.getKey(), run.getValue(),
-                        acked, failures)));
+                        handedOver, failures)));
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= total / 4);
+            await().atMost(Duration.ofSeconds(60)).until(() -> handedOver.get() >= total / 4);
             broker.close();
             await().atMost(Duration.ofSeconds(60)).until(() -> failures.get() > 0);
             broker = startBroker();

@@ -33,16 +33,16 @@ final class ResumingWriter implements Callable<ResumingWriter.Report> {
     private final KafkaRunPublisher publisher;
     private final String runId;
     private final List<Chunk> chunks;
-    /** Every stage that completed, for the test to act on: stored chunks and failed ones. */
-    private final AtomicLong acked;
+    /** Chunks handed over, and stages completed (stored or failed), for the test to act on. */
+    private final AtomicLong handedOver;
     private final AtomicInteger failures;
 
     ResumingWriter(KafkaRunPublisher publisher, String runId, List<Chunk> chunks,
-            AtomicLong acked, AtomicInteger failures) {
+            AtomicLong handedOver, AtomicInteger failures) {
         this.publisher = publisher;
         this.runId = runId;
         this.chunks = chunks;
-        this.acked = acked;
+        this.handedOver = handedOver;
         this.failures = failures;
     }
 
@@ -55,16 +55,15 @@ final class ResumingWriter implements Callable<ResumingWriter.Report> {
         int next = 0;
         while (next < chunks.size()) {
             CompletableFuture<Long> stage = publisher.accept(runId, chunks.get(next)).toCompletableFuture();
+            handedOver.incrementAndGet();
             stage.whenComplete((sequence, error) -> {
-                if (error == null) {
-                    acked.incrementAndGet();
-                } else {
+                if (error != null) {
                     failures.incrementAndGet();
                 }
             });
             outstanding.add(new Sent(next, stage));
             next++;
-            Thread.sleep(ThreadLocalRandom.current().nextInt(10, 40));
+            Thread.sleep(ThreadLocalRandom.current().nextInt(20, 80));
             boolean anyFailed = outstanding.stream().anyMatch(s -> s.stage().isCompletedExceptionally());
             if (!anyFailed && next < chunks.size()) {
                 continue;
