@@ -1,0 +1,72 @@
+package dev.runstream.benchmarks;
+
+import dev.runstream.benchmarks.kafka.LiveLatency;
+import dev.runstream.benchmarks.kafka.PublishThroughput;
+import dev.runstream.benchmarks.kafka.RunStartLatency;
+import dev.runstream.benchmarks.load.ChunkMix;
+import dev.runstream.benchmarks.report.Figure;
+import dev.runstream.benchmarks.report.Report;
+import dev.runstream.benchmarks.report.Target;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs the chosen benchmarks in order; one that fails is reported as such and the others still run. */
+final class BenchRun {
+
+    private static final List<String> ON_BROKER = List.of("publish", "live", "run-start", "aggregation", "replay");
+
+    private BenchRun() {
+    }
+
+    /** Runs what {@code options} selects into {@code report}; returns whether every benchmark ran. */
+    static boolean run(BenchOptions options, ChunkMix mix, Report report) {
+        BenchSettings settings = options.settings();
+        boolean ok = true;
+        if (ON_BROKER.stream().anyMatch(options::includes)) {
+            long begin = System.nanoTime();
+            try (BenchEnvironment env = BenchEnvironment.start(BenchmarkMain.tempDir())) {
+                progress("broker", "started at %s in %d ms", env.bootstrapServers(),
+                        env.brokerStartupTime().toMillis());
+                if (options.includes("publish")) {
+                    ok &= step(report, "publish", () -> new PublishThroughput(env, settings, mix, report).run());
+                }
+                if (options.includes("live")) {
+                    ok &= step(report, "live", () -> new LiveLatency(env, settings, mix, report).run());
+                }
+                if (options.includes("run-start")) {
+                    ok &= step(report, "run-start", () -> new RunStartLatency(env, settings, mix, report).run());
+                }
+            }
+            progress("broker", "closed; broker benchmarks took %.0f s", (System.nanoTime() - begin) / 1e9);
+        }
+        return ok;
+    }
+
+    /** A benchmark: it may be interrupted. */
+    interface Benchmark {
+        void run() throws InterruptedException;
+    }
+
+    private static boolean step(Report report, String name, Benchmark benchmark) {
+        long begin = System.nanoTime();
+        progress(name, "running");
+        try {
+            benchmark.run();
+            progress(name, "done in %.1f s", (System.nanoTime() - begin) / 1e9);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + name, e);
+        } catch (RuntimeException e) {
+            progress(name, "FAILED after %.1f s: %s", (System.nanoTime() - begin) / 1e9, e);
+            e.printStackTrace();
+            report.add(Figure.todo(name, "failed", Target.none(), "the benchmark failed: " + e));
+            return false;
+        }
+    }
+
+    static void progress(String benchmark, String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[%s] %s%n", benchmark, String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}
