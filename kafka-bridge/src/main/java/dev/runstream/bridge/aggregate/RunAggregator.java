@@ -190,6 +190,28 @@ public final class RunAggregator implements AutoCloseable {
         return Optional.of(metadata.activeHost());
     }
 
+    /**
+     * The hosts ({@code application.server}) of every instance that holds part of the run summaries, this one
+     * included; empty when no instance sets {@code kafka.streams.application.server} or while not running.
+     */
+    public java.util.Set<HostInfo> instances() {
+        if (state != State.RUNNING) {
+            return java.util.Set.of();
+        }
+        java.util.Set<HostInfo> hosts = new java.util.HashSet<>();
+        streams.streamsMetadataForStore(storeName).forEach(metadata -> {
+            if (!metadata.hostInfo().equals(HostInfo.unavailable())) {
+                hosts.add(metadata.hostInfo());
+            }
+        });
+        return hosts;
+    }
+
+    /** The Kafka Streams client's metrics (its own, its threads' and its embedded clients'), for monitoring. */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
+    }
+
     @Override
     public String toString() {
         return "RunAggregator[" + config.applicationId() + ", " + state + "]";

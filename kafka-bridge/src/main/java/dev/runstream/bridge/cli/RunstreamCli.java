@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 public final class RunstreamCli {
 
     public static void main(String[] args) {
+        // Avro 1.12 instantiates generated classes only from trusted packages; trust ours unless told otherwise.
+        System.getProperties().putIfAbsent("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.runstream");
         System.exit(run(args));
     }
 

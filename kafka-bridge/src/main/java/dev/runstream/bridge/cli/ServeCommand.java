@@ -3,18 +3,24 @@ package dev.runstream.bridge.cli;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.http.BridgeConfig;
+import dev.runstream.bridge.http.BridgeServices;
+import dev.runstream.bridge.http.HttpBridge;
+import dev.runstream.bridge.subscribe.LiveRunFanout;
 import dev.runstream.bridge.lifecycle.RunTopicReaper;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,11 +29,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code serve}: the main job. Starts the embedded KRaft broker when no Kafka is given (data under
- * {@code <data-dir>/kafka}, kept across restarts), the schema registry, the publisher and the run aggregator, writes
- * {@code <data-dir>/connection.properties}, and runs until stopped (Ctrl-C, SIGTERM).
+ * {@code <data-dir>/kafka}, kept across restarts), the HTTP/SSE bridge, the schema registry, the publisher, the
+ * live fan-out and the run aggregator, writes {@code <data-dir>/connection.properties}, and runs until stopped
+ * (Ctrl-C, SIGTERM).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run Runstream: embedded Kafka (unless --bootstrap-servers), registry, aggregator.")
+        description = "Run Runstream: embedded Kafka (unless --bootstrap-servers), HTTP/SSE bridge, aggregator.")
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -41,8 +48,12 @@ final class ServeCommand implements Callable<Integer> {
     private int kafkaPort;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
-            description = "HTTP port (health now; the HTTP/SSE bridge later). 0: any free port. Default: ${DEFAULT-VALUE}")
+            description = "Port of the HTTP/SSE bridge. 0: any free port. Default: ${DEFAULT-VALUE}")
     private int httpPort;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address the HTTP/SSE bridge listens on. Default: ${DEFAULT-VALUE}")
+    private String httpHost;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -64,6 +75,11 @@ final class ServeCommand implements Callable<Integer> {
                         broker.startupTime().toMillis(), connection.dataDir.resolve("kafka").toAbsolutePath());
             }
             settings.putIfAbsent("kafka.streams.state.dir", connection.dataDir.resolve("streams").toString());
+            BridgeConfig bridgeConfig = new BridgeConfig(settings);
+            HttpBridge bridge = HttpBridge.start(bridgeConfig, httpHost, httpPort);
+            running.push(bridge);
+            HostInfo advertised = bridge.advertised();
+            settings.putIfAbsent("kafka.streams.application.server", advertised.host() + ":" + advertised.port());
             RunstreamConfig config = new RunstreamConfig(settings);
             SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
             running.push(registry);
@@ -75,12 +91,17 @@ final class ServeCommand implements Callable<Integer> {
                 running.push(admin);
                 running.push(new RunTopicReaper(config, aggregator, admin, java.time.Clock.systemUTC()));
             }
-            running.push(new KafkaRunPublisher(config, registry));
-            HealthServer health = HealthServer.start(httpPort);
-            running.push(health);
+            KafkaRunPublisher publisher = new KafkaRunPublisher(config, registry);
+            running.push(publisher);
+            LiveRunFanout fanout = new LiveRunFanout(config, registry,
+                    bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
+                    bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
+                    Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));
+            running.push(fanout);
+            bridge.attach(new BridgeServices(config, publisher, fanout, aggregator));
             ConnectionOptions.writeConnectionFile(connection.dataDir, config);
             out.printf("Kafka bootstrap servers: %s%n", config.getString(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
-            out.printf("HTTP: http://127.0.0.1:%d/health%n", health.port());
+            out.printf("HTTP: http://127.0.0.1:%d/health (runs under /v1/runs)%n", bridge.port());
             out.printf("Connection written to %s%n",
                     connection.dataDir.resolve(ConnectionOptions.CONNECTION_FILE).toAbsolutePath());
             out.flush();

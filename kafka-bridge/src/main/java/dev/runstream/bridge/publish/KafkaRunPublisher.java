@@ -10,12 +10,12 @@ import dev.runstream.bridge.publish.internal.PendingChunk;
 import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.core.OutOfOrderChunkException;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.stream.ChunkSink;
-import dev.runstream.core.stream.RunTermination;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -123,6 +123,32 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      */
     @Override
     public CompletionStage<Long> accept(String runId, Chunk chunk) {
+        return enqueue(runId, chunk, PendingChunk.ANY_SEQUENCE).thenApply(PublishedChunk::sequence);
+    }
+
+    /**
+     * Hands a chunk to Kafka at a position the writer gives: the {@code sequence}-th chunk of its run (from 0). This
+     * makes a writer's retries idempotent, across restarts and instances: a chunk whose position is already stored
+     * is not written again (the stage completes with {@link PublishedChunk#duplicate()}), and one past the next free
+     * position fails with {@link OutOfOrderChunkException} (a gap: an earlier chunk is missing). One writer per run.
+     */
+    public CompletionStage<PublishedChunk> acceptAt(String runId, long sequence, Chunk chunk) {
+        if (sequence < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("run '" + runId
+                    + "': a chunk's sequence is >= 0, was " + sequence));
+        }
+        return enqueue(runId, chunk, sequence);
+    }
+
+    /**
+     * Forgets what this publisher knows of {@code runId}'s numbering, so that its next chunk reads it again from the
+     * run's topic: for a run erased or written by another publisher meanwhile.
+     */
+    public void forget(String runId) {
+        resync.add(runId);
+    }
+
+    private CompletionStage<PublishedChunk> enqueue(String runId, Chunk chunk, long expectedSequence) {
         try {
             RunIds.requireValid(runId);
             Chunk own = chunk.attributedTo(runId);
@@ -134,8 +160,9 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 throw new IllegalStateException("the publisher is closed");
             }
             inFlight.acquire();
-            PendingChunk pending = new PendingChunk(runId, own, clock.instant(), new CompletableFuture<>());
-            pending.result().whenComplete((sequence, error) -> inFlight.release());
+            PendingChunk pending = new PendingChunk(runId, own, clock.instant(), expectedSequence,
+                    new CompletableFuture<>());
+            pending.result().whenComplete((published, error) -> inFlight.release());
             queue.add(pending);
             return pending.result().copy();
         } catch (InterruptedException e) {
@@ -145,6 +172,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The Kafka producer's metrics (client-level and per topic), for monitoring. */
+    public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return producer.metrics();
     }
 
     private void sendLoop() {
@@ -178,7 +210,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             Map<PendingChunk, Long> sequences = new LinkedHashMap<>();
             batch.chunks().forEach(pending -> sequences.put(pending, sendOne(pending)));
             producer.commitTransaction();
-            sequences.forEach((pending, sequence) -> pending.result().complete(sequence));
+            sequences.forEach((pending, sequence) -> pending.result().complete(
+                    new PublishedChunk(pending.runId(), sequence, false)));
         } catch (ProducerFencedException e) {
             batch.failAll(new RunstreamException("publisher fenced by another with its transactional id", e));
             resync.addAll(batch.runIds());
@@ -225,6 +258,18 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             return -1;
         }
         String runId = pending.runId();
+        if (pending.expectedSequence() != PendingChunk.ANY_SEQUENCE) {
+            long next = nextSequence.get(runId);
+            if (pending.expectedSequence() < next) {
+                pending.result().complete(new PublishedChunk(runId, pending.expectedSequence(), true));
+                return -1;
+            }
+            if (pending.expectedSequence() > next) {
+                pending.result().completeExceptionally(new OutOfOrderChunkException(runId, next,
+                        pending.expectedSequence()));
+                return -1;
+            }
+        }
         long sequence = nextSequence.merge(runId, 1L, Long::sum) - 1;
         StoredChunk stored = new StoredChunk(runId, sequence, pending.timestamp(), pending.chunk());
         byte[] value = serde.encode(ChunkRecordMapper.toRecord(stored));
@@ -239,15 +284,12 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
                         + sequence + " (" + pending.chunk().type() + ") was not stored: " + error, error));
             } else if (!transactional) {
-                pending.result().complete(sequence);
+                pending.result().complete(new PublishedChunk(runId, sequence, false));
             }
         });
         if (transactional) {
             producer.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
                     record.headers()));
-        }
-        if (RunTermination.endsStream(pending.chunk())) {
-            nextSequence.remove(runId);
         }
         return sequence;
     }

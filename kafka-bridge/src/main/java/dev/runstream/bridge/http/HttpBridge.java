@@ -1,0 +1,166 @@
+package dev.runstream.bridge.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runstream.bridge.aggregate.RunAggregator;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.http.internal.ApiErrors;
+import dev.runstream.bridge.http.internal.ApiException;
+import dev.runstream.bridge.http.internal.BearerAuth;
+import dev.runstream.bridge.http.internal.BridgeMetrics;
+import dev.runstream.bridge.http.internal.IngestHandler;
+import dev.runstream.bridge.http.internal.OwnerForwarder;
+import dev.runstream.bridge.http.internal.RunQueryHandlers;
+import dev.runstream.bridge.http.internal.RunStreamSseHandler;
+import dev.runstream.core.internal.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/SSE bridge (Javalin on Jetty 12, a virtual thread per request), every route under {@code /v1}:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/runs/{runId}/chunks}: ingest a Mastra chunk stream (NDJSON, JSON array, SSE, \x1E);</li>
+ *   <li>{@code GET /v1/runs/{runId}/stream}: the run as SSE, {@code format=mastra} or {@code format=ui};</li>
+ *   <li>{@code GET /v1/runs/{runId}}, {@code GET /v1/runs?status=&limit=}: summaries, from any instance;</li>
+ *   <li>{@code DELETE /v1/runs/{runId}}: erase a run;</li>
+ *   <li>{@code GET /health} (never behind auth) and {@code GET /metrics} (Prometheus).</li>
+ * </ul>
+ *
+ * The server starts first ({@link #start}), so that its port is known before the aggregator is built with it as
+ * {@code application.server}; until {@link #attach} gives it the services, routes answer 503.
+ */
+public final class HttpBridge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpBridge.class);
+
+    private final BridgeConfig config;
+    private final BridgeMetrics metrics = new BridgeMetrics();
+    private final Javalin app;
+    private volatile Routes routes;
+
+    private record Routes(BridgeServices services, IngestHandler ingest, RunStreamSseHandler stream,
+            RunQueryHandlers queries) {
+    }
+
+    private HttpBridge(BridgeConfig config, Javalin app) {
+        this.config = config;
+        this.app = app;
+    }
+
+    /** Starts serving on {@code host:port} (port 0: any free one). */
+    public static HttpBridge start(BridgeConfig config, String host, int port) {
+        Objects.requireNonNull(config, "config");
+        HttpBridge[] bridge = new HttpBridge[1];
+        Javalin app = Javalin.create(javalin -> {
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.jetty.host = host;
+            javalin.jetty.port = port;
+            javalin.startup.showJavalinBanner = false;
+            javalin.http.defaultContentType = "application/json";
+            config.authToken().ifPresent(token -> javalin.routes.before(
+                    new BearerAuth(token.value(), Set.of("/health"))));
+            javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx));
+            javalin.routes.get("/v1/runs/{runId}/stream", ctx -> bridge[0].routes().stream().handle(ctx));
+            javalin.routes.get("/v1/runs/{runId}", ctx -> bridge[0].routes().queries().summary(ctx));
+            javalin.routes.get("/v1/runs", ctx -> bridge[0].routes().queries().list(ctx));
+            javalin.routes.delete("/v1/runs/{runId}", ctx -> bridge[0].delete(ctx));
+            javalin.routes.get("/health", ctx -> bridge[0].health(ctx));
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(bridge[0].metrics.scrape()));
+            javalin.routes.exception(Exception.class, ApiErrors::answer);
+            javalin.routes.error(404, ctx -> {
+                if (ctx.attribute(ApiErrors.ANSWERED) == null) {
+                    ApiErrors.write(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
+                }
+            });
+            javalin.routes.error(405, ctx -> ApiErrors.write(ctx, 405, "method_not_allowed",
+                    ctx.method() + " is not allowed on " + ctx.path(), null));
+        });
+        bridge[0] = new HttpBridge(config, app);
+        app.start();
+        LOG.info("HTTP bridge listening on {}:{} (auth: {})", host, app.port(),
+                config.authToken().isPresent() ? "bearer token" : "none");
+        return bridge[0];
+    }
+
+    /** The port the bridge listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The host and port other instances reach this one at: its {@code application.server}. */
+    public HostInfo advertised() {
+        return new HostInfo(config.advertisedHost(), port());
+    }
+
+    /** Serves from {@code services} from now on. */
+    public HttpBridge attach(BridgeServices services) {
+        RunstreamConfig runstream = services.config();
+        OwnerForwarder forwarder = new OwnerForwarder(Duration.ofMillis(
+                config.getLong(BridgeConfig.FORWARD_TIMEOUT_MS_CONFIG)));
+        routes = new Routes(services,
+                new IngestHandler(services.publisher(), config.getInt(BridgeConfig.INGEST_MAX_CHUNK_BYTES_CONFIG),
+                        metrics),
+                new RunStreamSseHandler(services.fanout(), metrics,
+                        Duration.ofMillis(config.getLong(BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS_CONFIG)),
+                        Duration.ofMillis(config.getLong(BridgeConfig.SSE_HISTORY_TIMEOUT_MS_CONFIG)),
+                        runstream.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG)),
+                new RunQueryHandlers(services.aggregator(), forwarder, advertised()));
+        metrics.gauge("runstream.sse.readers", "Open SSE readers (run followers)", services.fanout(),
+                fanout -> fanout.followers());
+        metrics.gauge("runstream.sse.followed.runs", "Runs read for SSE readers now", services.fanout(),
+                fanout -> fanout.followedRuns());
+        metrics.kafkaClient("publisher", services.publisher()::metrics);
+        metrics.kafkaClient("aggregator", services.aggregator()::metrics);
+        for (int i = 0; i < services.fanout().consumerMetrics().size(); i++) {
+            int index = i;
+            metrics.kafkaClient("fanout", () -> services.fanout().consumerMetrics().get(index));
+        }
+        return this;
+    }
+
+    private Routes routes() {
+        Routes current = routes;
+        if (current == null) {
+            throw new ApiException(503, "starting", "Runstream is starting; retry in a moment");
+        }
+        return current;
+    }
+
+    private void delete(Context ctx) {
+        routes();
+        throw new ApiException(501, "not_implemented", "deleting runs is not available yet");
+    }
+
+    private void health(Context ctx) {
+        Routes current = routes;
+        ObjectNode body = Json.object();
+        boolean up = false;
+        if (current == null) {
+            body.put("status", "STARTING");
+        } else {
+            RunAggregator aggregator = current.services().aggregator();
+            KafkaStreams.State streams = aggregator.streamsState();
+            up = aggregator.state() == RunAggregator.State.RUNNING
+                    && (streams == KafkaStreams.State.RUNNING || streams == KafkaStreams.State.REBALANCING);
+            body.put("status", up ? "UP" : "DOWN");
+            body.put("aggregator", streams.name());
+            body.put("sseReaders", current.services().fanout().followers());
+        }
+        ctx.status(up ? 200 : 503).contentType("application/json").result(Json.write(body));
+    }
+
+
+    @Override
+    public void close() {
+        app.stop();
+        LOG.info("HTTP bridge stopped");
+    }
+}

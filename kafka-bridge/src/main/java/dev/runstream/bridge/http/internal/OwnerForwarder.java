@@ -1,0 +1,68 @@
+package dev.runstream.bridge.http.internal;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Sends a query on to the instance that holds the answer (interactive queries: each instance holds the summaries of
+ * its own partitions) and gives back its reply as it is. A forwarded request carries {@value #FORWARDED_HEADER},
+ * and an instance never forwards such a request again: no loops while ownership moves.
+ */
+public final class OwnerForwarder {
+
+    public static final String FORWARDED_HEADER = "Runstream-Forwarded";
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public OwnerForwarder(Duration timeout) {
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    public static boolean isForwarded(Context ctx) {
+        return ctx.header(FORWARDED_HEADER) != null;
+    }
+
+    /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials. */
+    public Reply get(HostInfo owner, String pathAndQuery, Context ctx) throws InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + pathAndQuery))
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, "1")
+                .GET();
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type")
+                    .orElse("application/json"), response.body());
+        } catch (IOException e) {
+            // Most often an instance that just left, while its partitions move: worth a retry.
+            ctx.header("Retry-After", "1");
+            throw new ApiException(503, "owner_unreachable", "the instance at " + hostPort(owner)
+                    + " that holds the answer could not be reached (" + e.getClass().getSimpleName()
+                    + "); retry shortly");
+        }
+    }
+
+    /** A reply from another instance. */
+    public record Reply(int status, String contentType, byte[] body) {
+
+        public void relay(Context ctx) {
+            ctx.status(status).contentType(contentType).result(body);
+        }
+    }
+
+    private static String hostPort(HostInfo host) {
+        String name = host.host();
+        return (name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name) + ":" + host.port();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.runstream.bridge.subscribe;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.subscribe.internal.CatchUpReader;
+import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
+import dev.runstream.bridge.subscribe.internal.FanoutLoop;
+import dev.runstream.bridge.subscribe.internal.RunFeed;
+import dev.runstream.core.RunIds;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Live reading of runs for many readers at once, on a fixed number of shared Kafka consumers — never one per
+ * reader. Each followed run is read once into a bounded in-memory window ({@code window} chunks) that all its
+ * followers read from, each at its own pace; a follower that falls out of the window is cut
+ * ({@link FollowerTooSlowException}) instead of growing memory, and a follower that starts before the window (an
+ * early sequence of a long run) is served the older chunks by a small pool of catch-up consumers. A run nobody
+ * follows any more is dropped after {@code linger}, so that a reader who reconnects soon finds it warm.
+ */
+public final class LiveRunFanout implements AutoCloseable {
+
+    private static final int CATCH_UP_CONSUMERS = 2;
+
+    private final RunTopics topics;
+    private final int window;
+    private final long lingerNanos;
+    private final Admin admin;
+    private final List<FanoutLoop> loops = new ArrayList<>();
+    private final CatchUpReader catchUp;
+    private final Map<String, RunFeed> feeds = new ConcurrentHashMap<>();
+    private final AtomicInteger followers = new AtomicInteger();
+
+    /**
+     * @param consumers how many shared consumers (and threads) read the followed runs
+     * @param window    how many of a run's latest chunks are held for its followers
+     * @param linger    how long a run nobody follows is still read
+     */
+    public LiveRunFanout(RunstreamConfig config, SchemaRegistryClient registry, int consumers, int window,
+            Duration linger) {
+        if (consumers < 1 || window < 1) {
+            throw new IllegalArgumentException("consumers and window must be >= 1, were " + consumers + " and "
+                    + window);
+        }
+        this.topics = config.topics();
+        this.window = window;
+        this.lingerNanos = linger.toNanos();
+        this.admin = Admin.create(config.clientProperties("admin"));
+        ChunkRecordReader reader = new ChunkRecordReader(new ConfluentAvroSerde<>(ChunkRecord.class,
+                ChunkRecord.getClassSchema(), registry));
+        Map<String, Object> props = config.readCommittedConsumerProperties();
+        for (int i = 0; i < consumers; i++) {
+            Map<String, Object> own = new HashMap<>(props);
+            own.putIfAbsent("client.id", topics.prefix() + "-fanout-" + i);
+            own.put("allow.auto.create.topics", false);
+            loops.add(new FanoutLoop("runstream-fanout-" + i,
+                    new KafkaConsumer<>(own, new StringDeserializer(), new ByteArrayDeserializer()), reader, admin,
+                    linger, this::releaseIfIdle));
+        }
+        this.catchUp = new CatchUpReader(props, reader, CATCH_UP_CONSUMERS);
+    }
+
+    /**
+     * Follows {@code runId} from its chunk number {@code fromSequence} on. A run whose topic does not exist yet is
+     * waited for. Close the follower when done.
+     *
+     * @throws dev.runstream.core.InvalidRunIdException when {@code runId} is not a run id
+     */
+    public RunFollower follow(String runId, long fromSequence) {
+        RunIds.requireValid(runId);
+        if (fromSequence < 0) {
+            throw new IllegalArgumentException("fromSequence must be >= 0, was " + fromSequence);
+        }
+        RunFeed[] created = new RunFeed[1];
+        RunFeed feed = feeds.compute(runId, (id, existing) -> {
+            RunFeed target = existing;
+            if (target == null) {
+                target = new RunFeed(id, new TopicPartition(topics.runTopic(id), 0), window);
+                created[0] = target;
+            }
+            target.addFollower();
+            return target;
+        });
+        if (created[0] != null) {
+            loops.get(Math.floorMod(runId.hashCode(), loops.size())).add(created[0]);
+        }
+        followers.incrementAndGet();
+        return new RunFollower(feed, fromSequence, admin, catchUp, () -> {
+            feed.removeFollower();
+            followers.decrementAndGet();
+        });
+    }
+
+    /** How many followers are open. */
+    public int followers() {
+        return followers.get();
+    }
+
+    /** How many runs are read now (followed, or lingering). */
+    public int followedRuns() {
+        return feeds.size();
+    }
+
+    /** The metrics of the shared consumers, each tagged by its own client id. */
+    public List<Map<MetricName, ? extends Metric>> consumerMetrics() {
+        return loops.stream().<Map<MetricName, ? extends Metric>>map(FanoutLoop::metrics).toList();
+    }
+
+    private boolean releaseIfIdle(RunFeed feed) {
+        boolean[] released = new boolean[1];
+        feeds.computeIfPresent(feed.runId(), (id, current) -> {
+            if (current == feed && feed.idleFor(lingerNanos)) {
+                released[0] = true;
+                return null;
+            }
+            return current;
+        });
+        return released[0];
+    }
+
+    @Override
+    public void close() {
+        loops.forEach(FanoutLoop::close);
+        catchUp.close();
+        admin.close(Duration.ofSeconds(5));
+    }
+
+}

@@ -1,0 +1,145 @@
+package dev.runstream.bridge.subscribe;
+
+import dev.runstream.bridge.subscribe.internal.CatchUpReader;
+import dev.runstream.bridge.subscribe.internal.RunFeed;
+import dev.runstream.core.RunstreamException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * One reader's cursor on a run followed through {@link LiveRunFanout}: the run's chunks in order, from the sequence
+ * it started at, as they are stored. Not thread-safe: one reader, one thread.
+ */
+public final class RunFollower implements AutoCloseable {
+
+    private final RunFeed feed;
+    private final Admin admin;
+    private final CatchUpReader catchUp;
+    private final Runnable onClose;
+    private long cursor;
+    private long nextSequence;
+    private boolean live;
+    private boolean closed;
+
+    RunFollower(RunFeed feed, long fromSequence, Admin admin, CatchUpReader catchUp, Runnable onClose) {
+        this.feed = feed;
+        this.nextSequence = fromSequence;
+        this.admin = admin;
+        this.catchUp = catchUp;
+        this.onClose = onClose;
+    }
+
+    public String runId() {
+        return feed.runId();
+    }
+
+    /** The sequence of the next chunk this follower will return. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+
+    /**
+     * Whether the run's stream had already ended when this was called: waits until every chunk stored by then has
+     * been read. A run that ended is replayed (Mastra's storage semantics: without transient chunks); one that had
+     * not is followed live.
+     *
+     * @throws RunstreamException when the run's topic could not be read within {@code timeout}
+     */
+    public boolean endedBeforeNow(Duration timeout) throws InterruptedException {
+        long end = committedEnd(timeout);
+        Boolean ended = end == 0 ? Boolean.FALSE : feed.endedBefore(end, timeout.toNanos());
+        if (ended == null) {
+            throw new RunstreamException("run '" + runId() + "': its topic could not be read up to offset " + end
+                    + " within " + timeout.toMillis() + " ms");
+        }
+        return ended;
+    }
+
+    private long committedEnd(Duration timeout) throws InterruptedException {
+        var partition = feed.partition();
+        try {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw new RunstreamException("run '" + runId() + "': the end of its topic could not be read: "
+                    + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunstreamException("run '" + runId() + "': the end of its topic could not be read within "
+                    + timeout.toMillis() + " ms", e);
+        }
+    }
+
+    /**
+     * The next chunks (at most {@code max}), waiting up to {@code maxWait} for the first; empty when none came.
+     *
+     * @throws FollowerTooSlowException when this follower fell out of the run's window while following it live
+     * @throws RunstreamException when the run's topic cannot be read
+     */
+    public List<LiveChunk> next(int max, Duration maxWait) throws InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("the follower of run '" + runId() + "' is closed");
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            RunFeed.Window window = feed.read(cursor, max, Math.max(0, left));
+            if (cursor < window.firstIndex()) {
+                List<LiveChunk> older = catchUp(window);
+                if (!older.isEmpty()) {
+                    return older;
+                }
+                continue;
+            }
+            List<LiveChunk> chunks = new ArrayList<>(window.chunks().size());
+            for (LiveChunk chunk : window.chunks()) {
+                cursor++;
+                if (chunk.sequence() >= nextSequence) {
+                    chunks.add(chunk);
+                    nextSequence = chunk.sequence() + 1;
+                }
+            }
+            if (!window.chunks().isEmpty()) {
+                live = true;
+            }
+            if (!chunks.isEmpty() || left <= 0) {
+                return chunks;
+            }
+        }
+    }
+
+    /** The chunks before the window, for a follower that has not reached it yet; cut one that fell out of it. */
+    private List<LiveChunk> catchUp(RunFeed.Window window) throws InterruptedException {
+        if (live) {
+            throw new FollowerTooSlowException(runId(), nextSequence, feed.window());
+        }
+        List<LiveChunk> older = window.firstSequence() > nextSequence
+                ? catchUp.read(runId(), feed.partition(), nextSequence, window.firstSequence())
+                : List.of();
+        cursor = window.firstIndex();
+        if (!older.isEmpty()) {
+            nextSequence = older.get(older.size() - 1).sequence() + 1;
+        }
+        return older;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.runstream.bridge.subscribe.internal;
+
+import dev.runstream.bridge.subscribe.LiveChunk;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the older chunks of a run that a follower asks for but the run's window no longer holds (a reader that
+ * reconnects to a long run from an early sequence). A few pooled consumers serve every such read, one at a time
+ * each: never a consumer per reader.
+ */
+public final class CatchUpReader implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<String, Object> props;
+    private final ChunkRecordReader reader;
+    private final Semaphore permits;
+    private final BlockingQueue<KafkaConsumer<String, byte[]>> idle;
+
+    public CatchUpReader(Map<String, Object> props, ChunkRecordReader reader, int consumers) {
+        this.props = props;
+        this.reader = reader;
+        this.permits = new Semaphore(consumers);
+        this.idle = new ArrayBlockingQueue<>(consumers);
+    }
+
+    /** The chunks of the run in {@code partition} with {@code from <= sequence < to}, in order. */
+    public List<LiveChunk> read(String runId, TopicPartition partition, long from, long to)
+            throws InterruptedException {
+        permits.acquire();
+        KafkaConsumer<String, byte[]> consumer = idle.poll();
+        try {
+            if (consumer == null) {
+                consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            }
+            return read(consumer, runId, partition, from, to);
+        } catch (RuntimeException e) {
+            if (consumer != null) {
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+                consumer = null;
+            }
+            throw e;
+        } finally {
+            if (consumer != null) {
+                consumer.unsubscribe();
+                idle.offer(consumer);
+            }
+            permits.release();
+        }
+    }
+
+    private List<LiveChunk> read(KafkaConsumer<String, byte[]> consumer, String runId, TopicPartition partition,
+            long from, long to) {
+        List<LiveChunk> out = new ArrayList<>();
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (!runId.equals(record.key())) {
+                    continue;
+                }
+                var stored = reader.read(record);
+                if (stored.isEmpty()) {
+                    continue;
+                }
+                long sequence = stored.get().sequence();
+                if (sequence >= to) {
+                    return out;
+                }
+                if (sequence >= from) {
+                    out.add(LiveChunks.of(stored.get()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        KafkaConsumer<String, byte[]> consumer;
+        while ((consumer = idle.poll()) != null) {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(1)));
+        }
+    }
+}

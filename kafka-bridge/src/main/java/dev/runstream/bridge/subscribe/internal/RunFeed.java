@@ -1,0 +1,206 @@
+package dev.runstream.bridge.subscribe.internal;
+
+import dev.runstream.bridge.subscribe.LiveChunk;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What one instance holds of one followed run: the run's latest chunks (a window of at most {@code window} chunks,
+ * the oldest dropped first), how far its topic has been read, and whether and where its stream ended. One
+ * {@link FanoutLoop} appends; any number of followers read, each with its own cursor (an absolute index: the
+ * {@code n}-th chunk this feed ever held), so that readers share the chunks and hold no copies.
+ */
+public final class RunFeed {
+
+    private final String runId;
+    private final TopicPartition partition;
+    private final int window;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<LiveChunk> chunks = new ArrayList<>();
+    private final List<Long> offsets = new ArrayList<>();
+    /** Absolute index of {@code chunks.get(0)}. */
+    private long dropped;
+    /** The next offset of the topic to read: everything before it has been read. */
+    private long position;
+    /** The offset of the first chunk that ended the stream, or -1. */
+    private long endOffset = -1;
+    private RuntimeException failure;
+    private int followers;
+    private long idleSince = System.nanoTime();
+
+    public RunFeed(String runId, TopicPartition partition, int window) {
+        this.runId = runId;
+        this.partition = partition;
+        this.window = window;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    /** Appends what was read, up to {@code newPosition}, and wakes the followers. Called by the loop only. */
+    public void append(List<LiveChunk> read, List<Long> readOffsets, long newPosition) {
+        lock.lock();
+        try {
+            for (int i = 0; i < read.size(); i++) {
+                LiveChunk chunk = read.get(i);
+                chunks.add(chunk);
+                offsets.add(readOffsets.get(i));
+                if (chunk.endsStream() && endOffset < 0) {
+                    endOffset = readOffsets.get(i);
+                }
+            }
+            int excess = chunks.size() - window;
+            if (excess > 0) {
+                // Drop a quarter window at once so that dropping stays amortised O(1) per chunk.
+                int drop = Math.min(chunks.size(), excess + window / 4);
+                chunks.subList(0, drop).clear();
+                offsets.subList(0, drop).clear();
+                dropped += drop;
+            }
+            position = Math.max(position, newPosition);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends every follower's wait with {@code error}. */
+    public void fail(RuntimeException error) {
+        lock.lock();
+        try {
+            failure = error;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the topic has been read up to {@code offset} (exclusive) or {@code timeoutNanos} passed; then
+     * whether a chunk before {@code offset} ended the stream.
+     *
+     * @return null when the wait timed out
+     */
+    public Boolean endedBefore(long offset, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (position < offset && failure == null) {
+                if (left <= 0) {
+                    return null;
+                }
+                left = changed.awaitNanos(left);
+            }
+            throwIfFailed();
+            return endOffset >= 0 && endOffset < offset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The chunks from absolute index {@code from} on (at most {@code max}), waiting up to {@code timeoutNanos} for
+     * the first one; empty when none came. Chunks before the window are reported by a {@link Window} whose
+     * {@code firstIndex} is past {@code from}.
+     */
+    public Window read(long from, int max, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (from >= dropped + chunks.size() && failure == null && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+            throwIfFailed();
+            if (from < dropped) {
+                return new Window(dropped, firstSequence(), List.of());
+            }
+            int start = (int) (from - dropped);
+            int end = Math.min(chunks.size(), start + max);
+            return new Window(dropped, firstSequence(), List.copyOf(chunks.subList(start, end)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The absolute index of the first held chunk whose sequence is at least {@code sequence}. */
+    public long indexOfSequence(long sequence) {
+        lock.lock();
+        try {
+            for (int i = 0; i < chunks.size(); i++) {
+                if (chunks.get(i).sequence() >= sequence) {
+                    return dropped + i;
+                }
+            }
+            return dropped + chunks.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a follower read: where the window starts (index and sequence, -1 when empty) and the chunks. */
+    public record Window(long firstIndex, long firstSequence, List<LiveChunk> chunks) {
+    }
+
+    private long firstSequence() {
+        return chunks.isEmpty() ? -1 : chunks.get(0).sequence();
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    public int addFollower() {
+        lock.lock();
+        try {
+            return ++followers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int removeFollower() {
+        lock.lock();
+        try {
+            if (--followers == 0) {
+                idleSince = System.nanoTime();
+            }
+            return followers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether no one has followed the run for {@code lingerNanos}. */
+    public boolean idleFor(long lingerNanos) {
+        lock.lock();
+        try {
+            return followers == 0 && System.nanoTime() - idleSince >= lingerNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int followers() {
+        lock.lock();
+        try {
+            return followers;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
