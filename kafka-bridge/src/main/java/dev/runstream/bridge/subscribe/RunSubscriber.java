@@ -57,13 +57,18 @@ public final class RunSubscriber implements AutoCloseable {
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
         TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
-        try (KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties())) {
+        KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties());
+        try {
             if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty()) {
                 return replayFromChangelog(consumer, runId);
             }
             return read(consumer, partition, runId, includeTransient);
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
             return List.of();
+        } finally {
+            // No group and nothing to commit: a plain close() would wait for the fetch the consumer already sent
+            // past the end, which the broker holds for fetch.max.wait.ms (500 ms), on every replay.
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         }
     }
 
