@@ -126,7 +126,11 @@ public final class RunSubscriber implements AutoCloseable {
     }
 
     private Map<String, Object> consumerProperties() {
-        return config.readCommittedConsumerProperties();
+        Map<String, Object> props = config.readCommittedConsumerProperties();
+        // A reader that asks for a run's topic before the run's first chunk must not have the broker create it
+        // (auto.create.topics.enable is on by default): it would get the broker's defaults, not run.topic.*.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return props;
     }
 
     static KafkaConsumer<String, byte[]> newConsumer(Map<String, Object> props) {
