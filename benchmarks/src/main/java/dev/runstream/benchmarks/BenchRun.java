@@ -1,7 +1,10 @@
 package dev.runstream.benchmarks;
 
+import dev.runstream.benchmarks.codec.CodecRun;
+import dev.runstream.benchmarks.kafka.AggregationBenchmark;
 import dev.runstream.benchmarks.kafka.LiveLatency;
 import dev.runstream.benchmarks.kafka.PublishThroughput;
+import dev.runstream.benchmarks.kafka.ReplayThroughput;
 import dev.runstream.benchmarks.kafka.RunStartLatency;
 import dev.runstream.benchmarks.load.ChunkMix;
 import dev.runstream.benchmarks.report.Figure;
@@ -22,6 +25,9 @@ final class BenchRun {
     static boolean run(BenchOptions options, ChunkMix mix, Report report) {
         BenchSettings settings = options.settings();
         boolean ok = true;
+        if (options.includes("codec")) {
+            ok &= step(report, "codec", () -> new CodecRun(settings, report).run());
+        }
         if (ON_BROKER.stream().anyMatch(options::includes)) {
             long begin = System.nanoTime();
             try (BenchEnvironment env = BenchEnvironment.start(BenchmarkMain.tempDir())) {
@@ -35,6 +41,13 @@ final class BenchRun {
                 }
                 if (options.includes("run-start")) {
                     ok &= step(report, "run-start", () -> new RunStartLatency(env, settings, mix, report).run());
+                }
+                if (options.includes("aggregation")) {
+                    ok &= step(report, "aggregation",
+                            () -> new AggregationBenchmark(env, settings, mix, report).run());
+                }
+                if (options.includes("replay")) {
+                    ok &= step(report, "replay", () -> new ReplayThroughput(env, settings, mix, report).run());
                 }
             }
             progress("broker", "closed; broker benchmarks took %.0f s", (System.nanoTime() - begin) / 1e9);

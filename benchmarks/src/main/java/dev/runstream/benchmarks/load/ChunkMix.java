@@ -22,12 +22,14 @@ public final class ChunkMix {
     private static final String TEXT_DELTA_SCENARIO = "agent-text";
 
     private final List<String> lines;
+    private final List<String> corpus;
     private final String finish;
     private final String start;
     private final String textDelta;
 
-    private ChunkMix(List<String> lines, String finish, String start, String textDelta) {
+    private ChunkMix(List<String> lines, List<String> corpus, String finish, String start, String textDelta) {
         this.lines = List.copyOf(lines);
+        this.corpus = List.copyOf(corpus);
         this.finish = finish;
         this.start = start;
         this.textDelta = textDelta;
@@ -36,12 +38,14 @@ public final class ChunkMix {
     /** The corpus's mix. */
     public static ChunkMix corpus() {
         List<String> lines = new ArrayList<>();
+        List<String> corpus = new ArrayList<>();
         for (String scenario : Corpus.SCENARIOS) {
             for (String file : List.of("chunks.ndjson", "resumed.ndjson")) {
                 if (!Corpus.exists(scenario, file)) {
                     continue;
                 }
                 for (String line : Corpus.lines(scenario, file)) {
+                    corpus.add(line);
                     if (!RunTermination.endsStream(MastraChunkCodec.decode(line))) {
                         lines.add(line);
                     }
@@ -49,7 +53,7 @@ public final class ChunkMix {
             }
         }
         List<String> agentText = Corpus.lines(TEXT_DELTA_SCENARIO, "chunks.ndjson");
-        return new ChunkMix(lines, first(agentText, "finish"), first(agentText, "start"),
+        return new ChunkMix(lines, corpus, first(agentText, "finish"), first(agentText, "start"),
                 first(agentText, "text-delta"));
     }
 
@@ -72,6 +76,15 @@ public final class ChunkMix {
     public List<Chunk> chunksFor(String runId) {
         List<Chunk> chunks = new ArrayList<>(lines.size());
         for (String line : lines) {
+            chunks.add(chunk(line, runId));
+        }
+        return chunks;
+    }
+
+    /** Every chunk of the corpus, terminal ones included, as chunks of {@code runId} (the codec benchmark's input). */
+    public List<Chunk> corpusFor(String runId) {
+        List<Chunk> chunks = new ArrayList<>(corpus.size());
+        for (String line : corpus) {
             chunks.add(chunk(line, runId));
         }
         return chunks;

@@ -21,7 +21,7 @@ import java.util.OptionalDouble;
 public final class Report {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String[] HEADER = {"benchmark", "metric", "Runstream", "raw Kafka", "ratio", "target", ""};
+    private static final String[] HEADER = {"benchmark", "metric", "Runstream", "raw anchor", "ratio", "target", ""};
 
     private final ObjectNode root = JsonNodeFactory.instance.objectNode();
     private final ObjectNode details = JsonNodeFactory.instance.objectNode();
