@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What every benchmark shares: one real single-node KRaft broker in this JVM (the {@link EmbeddedKafkaBroker} that
@@ -123,12 +124,32 @@ public final class BenchEnvironment implements AutoCloseable {
         topics.forEach(topic -> partitions.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
         try {
             admin.createTopics(wanted).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(partitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create " + topics.size() + " topics: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers ListOffsets. Right after a burst of creations the broker may not
+     * list a new topic yet, and the admin client fails such a request at once: it is asked again.
+     */
+    private void awaitLeaders(Map<TopicPartition, OffsetSpec> partitions)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import dev.runstream.benchmarks.kafka.RunStartLatency;
 import dev.runstream.benchmarks.load.ChunkMix;
 import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Report;
+import dev.runstream.benchmarks.sse.SseBenchmark;
 import dev.runstream.benchmarks.report.Target;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,8 @@ import java.util.Locale;
 /** Runs the chosen benchmarks in order; one that fails is reported as such and the others still run. */
 final class BenchRun {
 
-    private static final List<String> ON_BROKER = List.of("publish", "live", "run-start", "aggregation", "replay");
+    private static final List<String> ON_BROKER = List.of("publish", "live", "run-start", "aggregation", "replay",
+            "sse");
 
     private BenchRun() {
     }
@@ -49,6 +51,9 @@ final class BenchRun {
                 if (options.includes("replay")) {
                     ok &= step(report, "replay", () -> new ReplayThroughput(env, settings, mix, report).run());
                 }
+                if (options.includes("sse")) {
+                    ok &= step(report, "sse", () -> new SseBenchmark(env, settings, mix, report).run());
+                }
             }
             progress("broker", "closed; broker benchmarks took %.0f s", (System.nanoTime() - begin) / 1e9);
         }
@@ -62,10 +67,14 @@ final class BenchRun {
 
     private static boolean step(Report report, String name, Benchmark benchmark) {
         long begin = System.nanoTime();
-        progress(name, "running");
+        double loadBefore = loadAverage();
+        progress(name, "running (load average %.2f)", loadBefore);
         try {
             benchmark.run();
-            progress(name, "done in %.1f s", (System.nanoTime() - begin) / 1e9);
+            double loadAfter = loadAverage();
+            report.details(name).putObject("machine").put("loadAverageBefore", loadBefore)
+                    .put("loadAverageAfter", loadAfter).put("seconds", (System.nanoTime() - begin) / 1e9);
+            progress(name, "done in %.1f s (load average %.2f)", (System.nanoTime() - begin) / 1e9, loadAfter);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,6 +85,11 @@ final class BenchRun {
             report.add(Figure.todo(name, "failed", Target.none(), "the benchmark failed: " + e));
             return false;
         }
+    }
+
+    /** The system's one-minute load average: other work on the machine shows here (two cores, shared). */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static void progress(String benchmark, String format, Object... args) {

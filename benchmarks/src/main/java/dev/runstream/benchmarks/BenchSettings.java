@@ -24,6 +24,10 @@ import java.util.Map;
  * @param newRunSamples        new runs per side whose first summary (or output record) is waited for
  * @param replayChunks         chunks of the run replayed in the replay benchmark
  * @param replayRounds         timed replays per side
+ * @param sseSubscribers       SSE readers held open at once (spread evenly over {@code sseRuns})
+ * @param sseRuns              runs the SSE readers follow
+ * @param sseRatePerRun        chunks per second of each followed run while latencies are measured
+ * @param sseIdle              how long the SSE readers are held with nothing written, for idle CPU
  * @param jmhForks             JMH forks of the codec benchmark
  * @param jmhIterations        JMH warm-up and measurement iterations each
  * @param jmhIterationTime     length of one JMH iteration
@@ -31,6 +35,7 @@ import java.util.Map;
 public record BenchSettings(String mode, List<Integer> publishRuns, int publishChunks, int publishRounds,
         int liveRuns, int liveRatePerRun, Duration liveWarmup, Duration liveMeasure, int runStartSamples,
         int aggregationRuns, int aggregationChunks, int newRunSamples, int replayChunks, int replayRounds,
+        int sseSubscribers, int sseRuns, int sseRatePerRun, Duration sseIdle,
         int jmhForks, int jmhIterations, Duration jmhIterationTime) {
 
     public BenchSettings {
@@ -45,6 +50,9 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
         requirePositive("newRunSamples", newRunSamples);
         requirePositive("replayChunks", replayChunks);
         requirePositive("replayRounds", replayRounds);
+        requirePositive("sseSubscribers", sseSubscribers);
+        requirePositive("sseRuns", sseRuns);
+        requirePositive("sseRatePerRun", sseRatePerRun);
         requirePositive("jmhForks", jmhForks);
         requirePositive("jmhIterations", jmhIterations);
         publishRuns.forEach(runs -> requirePositive("publishRuns", runs));
@@ -55,6 +63,7 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
         return new BenchSettings("quick", List.of(1, 100, 1000), 100_000, 3,
                 200, 10, Duration.ofSeconds(5), Duration.ofSeconds(15), 20,
                 50, 400, 10, 20_000, 3,
+                10_000, 200, 2, Duration.ofSeconds(10),
                 1, 3, Duration.ofSeconds(1));
     }
 
@@ -63,6 +72,7 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
         return new BenchSettings("full", List.of(1, 100, 1000), 300_000, 3,
                 1000, 20, Duration.ofSeconds(10), Duration.ofSeconds(40), 100,
                 200, 1000, 40, 200_000, 5,
+                10_000, 1000, 2, Duration.ofSeconds(30),
                 2, 5, Duration.ofSeconds(2));
     }
 
@@ -79,7 +89,8 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
     public BenchSettings withPublishRuns(List<Integer> runs) {
         return new BenchSettings(mode, runs, publishChunks, publishRounds, liveRuns, liveRatePerRun, liveWarmup,
                 liveMeasure, runStartSamples, aggregationRuns, aggregationChunks, newRunSamples, replayChunks,
-                replayRounds, jmhForks, jmhIterations, jmhIterationTime);
+                replayRounds, sseSubscribers, sseRuns, sseRatePerRun, sseIdle, jmhForks, jmhIterations,
+                jmhIterationTime);
     }
 
     /** Every setting by name, durations in milliseconds: for the JSON results. */

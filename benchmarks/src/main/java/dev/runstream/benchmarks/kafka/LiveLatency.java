@@ -203,7 +203,7 @@ public final class LiveLatency {
         details.put("sends", outcome.sends()).put("pacerSeconds", outcome.seconds())
                 .put("pacerMaxLatenessMs", outcome.maxLatenessMs())
                 .put("pacerMeanLatenessMs", outcome.meanLatenessMs())
-                .put("unfinishedRuns", finished ? 0 : recorder.unfinishedRuns());
+                .put("unfinishedRuns", finished ? 0 : recorder.unfinishedReaders());
         details.set("latency", recorder.latencies().toJson());
         details.put("heapUsedAfterGcMb", heapAfterGcMb());
     }

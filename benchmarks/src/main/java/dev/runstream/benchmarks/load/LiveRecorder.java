@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Writer-to-reader latencies of many runs read in order: the writer notes when chunk {@code k} of a run was
- * scheduled, each run's reader calls {@link #received(int)} for every chunk in order; chunk 0 (written before the
- * paced load) tells that the reader is there. Only chunks scheduled after the warm-up are recorded.
+ * Writer-to-reader latencies of many runs read in order by one or more readers each: the writer notes when chunk
+ * {@code k} of a run was scheduled; reader {@code i} follows run {@code i % runs} and calls {@link #received(int)}
+ * for every chunk in order (each reader from one thread at a time). Chunk 0, written before the paced load, tells
+ * that the reader is there. Only chunks scheduled after the warm-up are recorded.
  */
 public final class LiveRecorder {
 
@@ -21,14 +22,19 @@ public final class LiveRecorder {
     private final Latencies latencies = new Latencies();
     private volatile long measureFrom = Long.MAX_VALUE;
 
-    /** For {@code runs} runs of one first chunk and then {@code perRun} paced chunks each. */
+    /** For {@code runs} runs of one first chunk and then {@code perRun} paced chunks, one reader each. */
     public LiveRecorder(int runs, int perRun) {
+        this(runs, perRun, runs);
+    }
+
+    /** For {@code readers} readers of {@code runs} runs (reader {@code i} reads run {@code i % runs}). */
+    public LiveRecorder(int runs, int perRun, int readers) {
         this.runs = runs;
         this.perRun = perRun;
         this.scheduled = new AtomicLongArray(runs * (perRun + 1));
-        this.received = new int[runs];
-        this.ready = new CountDownLatch(runs);
-        this.finished = new CountDownLatch(runs);
+        this.received = new int[readers];
+        this.ready = new CountDownLatch(readers);
+        this.finished = new CountDownLatch(readers);
     }
 
     /** Chunks scheduled at or after {@code nanos} are recorded. */
@@ -41,10 +47,10 @@ public final class LiveRecorder {
         scheduled.set(run * (perRun + 1) + k, nanos);
     }
 
-    /** The reader of {@code run} (one thread per run): the next chunk of the run arrived. */
-    public void received(int run) {
+    /** Reader {@code reader}: the next chunk of its run arrived. */
+    public void received(int reader) {
         long now = System.nanoTime();
-        int k = received[run]++;
+        int k = received[reader]++;
         if (k == 0) {
             ready.countDown();
             return;
@@ -52,7 +58,7 @@ public final class LiveRecorder {
         if (k > perRun) {
             return;
         }
-        long sent = scheduled.get(run * (perRun + 1) + k);
+        long sent = scheduled.get((reader % runs) * (perRun + 1) + k);
         if (sent >= measureFrom) {
             latencies.recordNanos(now - sent);
         }
@@ -65,12 +71,17 @@ public final class LiveRecorder {
         return ready.await(timeout, unit);
     }
 
+    /** Readers that have not had their run's first chunk yet. */
+    public long readersNotReady() {
+        return ready.getCount();
+    }
+
     public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
         return finished.await(timeout, unit);
     }
 
-    /** Runs whose reader has not seen every chunk. */
-    public long unfinishedRuns() {
+    /** Readers that have not seen every chunk of their run. */
+    public long unfinishedReaders() {
         return finished.getCount();
     }
 
