@@ -53,7 +53,10 @@ public final class BenchEnvironment implements AutoCloseable {
 
     /** Starts a broker with its data under {@code dir}, which {@link #close()} deletes. */
     public static BenchEnvironment start(Path dir) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka")).build().start();
+        // Deleted topics' files go at once rather than after a minute: each benchmark deletes its topics, and the
+        // data may be in memory (see BenchmarkMain.brokerDir).
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka"))
+                .brokerProperty("log.segment.delete.delay.ms", "1000").build().start();
         return new BenchEnvironment(dir, broker);
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,9 +14,11 @@ import java.util.Set;
  * @param settings the sizes ({@code --quick}, the default, or {@code --full})
  * @param only     the benchmarks to run, in {@link #BENCHMARKS} order; all when not given
  * @param output   where the JSON goes
+ * @param dataDir  where the broker keeps its data (a new directory under it); default: memory if it has room
  * @param help     whether only the usage was asked for
  */
-public record BenchOptions(BenchSettings settings, Set<String> only, Path output, boolean help) {
+public record BenchOptions(BenchSettings settings, Set<String> only, Path output, Optional<Path> dataDir,
+        boolean help) {
 
     /** Every benchmark, in the order they run. */
     public static final List<String> BENCHMARKS = List.of("codec", "publish", "live", "run-start", "aggregation",
@@ -27,19 +30,22 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
               --full       the issue's loads (1 000 live runs x 20 chunks/s, ...); about half an hour
               --only=...   some of: %s
               --publish-runs=1,100,1000   the concurrent runs of the publish benchmark
-              --out=FILE   the JSON results (default: results.json next to the jar)""".formatted(
+              --out=FILE   the JSON results (default: results.json next to the jar)
+              --data-dir=DIR  where the broker keeps its data (default: /dev/shm when it has 8 GB free, else /tmp)""".formatted(
             String.join(",", BENCHMARKS));
 
     public BenchOptions {
         Objects.requireNonNull(settings, "settings");
         only = Set.copyOf(only);
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(dataDir, "dataDir");
     }
 
     public static BenchOptions parse(String[] args, Path defaultOutput) {
         BenchSettings settings = BenchSettings.quick();
         Set<String> only = new LinkedHashSet<>(BENCHMARKS);
         Path output = defaultOutput;
+        Optional<Path> dataDir = Optional.empty();
         boolean help = false;
         List<Integer> publishRuns = null;
         for (String arg : args) {
@@ -62,6 +68,8 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("not a list of run counts: " + arg, e);
                 }
+            } else if (arg.startsWith("--data-dir=") && arg.length() > "--data-dir=".length()) {
+                dataDir = Optional.of(Path.of(arg.substring("--data-dir=".length())));
             } else if (arg.startsWith("--out=") && arg.length() > "--out=".length()) {
                 output = Path.of(arg.substring("--out=".length()));
             } else if (arg.equals("--help") || arg.equals("-h")) {
@@ -73,7 +81,7 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
         if (publishRuns != null) {
             settings = settings.withPublishRuns(publishRuns);
         }
-        return new BenchOptions(settings, only, output, help);
+        return new BenchOptions(settings, only, output, dataDir, help);
     }
 
     public boolean includes(String benchmark) {

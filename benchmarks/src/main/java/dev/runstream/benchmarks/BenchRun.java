@@ -11,6 +11,7 @@ import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Report;
 import dev.runstream.benchmarks.sse.SseBenchmark;
 import dev.runstream.benchmarks.report.Target;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,9 +33,11 @@ final class BenchRun {
         }
         if (ON_BROKER.stream().anyMatch(options::includes)) {
             long begin = System.nanoTime();
-            try (BenchEnvironment env = BenchEnvironment.start(BenchmarkMain.tempDir())) {
-                progress("broker", "started at %s in %d ms", env.bootstrapServers(),
-                        env.brokerStartupTime().toMillis());
+            Path dir = BenchmarkMain.brokerDir(options.dataDir().orElse(null));
+            report.details("broker").put("dataDir", dir.toString()).put("fileStore", fileStore(dir));
+            try (BenchEnvironment env = BenchEnvironment.start(dir)) {
+                progress("broker", "started at %s in %d ms, data in %s (%s)", env.bootstrapServers(),
+                        env.brokerStartupTime().toMillis(), dir, fileStore(dir));
                 if (options.includes("publish")) {
                     ok &= step(report, "publish", () -> new PublishThroughput(env, settings, mix, report).run());
                 }
@@ -84,6 +87,15 @@ final class BenchRun {
             e.printStackTrace();
             report.add(Figure.todo(name, "failed", Target.none(), "the benchmark failed: " + e));
             return false;
+        }
+    }
+
+    private static String fileStore(Path dir) {
+        try {
+            var store = java.nio.file.Files.getFileStore(dir);
+            return store.type() + " " + store.name();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 

@@ -18,13 +18,14 @@ class BenchOptionsTest {
         assertThat(options.settings().mode()).isEqualTo("quick");
         assertThat(BenchOptions.BENCHMARKS).allMatch(options::includes);
         assertThat(options.output()).isEqualTo(DEFAULT_OUTPUT);
+        assertThat(options.dataDir()).isEmpty();
         assertThat(options.help()).isFalse();
     }
 
     @Test
     void shouldTakeTheFullModeTheChosenBenchmarksAndTheOutput() {
         BenchOptions options = BenchOptions.parse(new String[] {"--publish-runs=10,20", "--full",
-                "--only=publish,codec", "--out=/tmp/r.json"}, DEFAULT_OUTPUT);
+                "--only=publish,codec", "--out=/tmp/r.json", "--data-dir=/var/tmp/bench"}, DEFAULT_OUTPUT);
 
         assertThat(options.settings().mode()).isEqualTo("full");
         assertThat(options.settings().publishRuns()).containsExactly(10, 20);
@@ -32,6 +33,7 @@ class BenchOptionsTest {
         assertThat(options.includes("codec")).isTrue();
         assertThat(options.includes("live")).isFalse();
         assertThat(options.output()).isEqualTo(Path.of("/tmp/r.json"));
+        assertThat(options.dataDir()).contains(Path.of("/var/tmp/bench"));
     }
 
     @Test

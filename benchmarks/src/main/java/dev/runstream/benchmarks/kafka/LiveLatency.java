@@ -43,8 +43,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Runstream: {@code KafkaRunPublisher.accept} → {@code RunSubscriber.subscribe} (one per run, each a consumer of
  * its own on a virtual thread, as the subscriber makes them), delivery = the chunk reaching a subscriber of the
  * subscription's {@code RunStream.fullStream()}, decoded. Raw: {@code KafkaProducer.send} of the same Avro frame →
- * one {@code KafkaConsumer} per run topic on a platform thread of its own, same consumer settings
- * ({@code read_committed}), delivery = the record returned by {@code poll}, not decoded. Each run's first chunk is
+ * one {@code KafkaConsumer} per run topic on a virtual thread of its own, same consumer settings
+ * ({@code read_committed}), delivery = the record returned by {@code poll}, not decoded. A second raw anchor reads
+ * every run with one consumer. The sides run one after another: raw, Runstream, raw with one consumer. Each run's first chunk is
  * written before the load, and the load starts once every reader has it: the readers are live, caught up.
  */
 public final class LiveLatency {
@@ -66,17 +67,20 @@ public final class LiveLatency {
     public void run() throws InterruptedException {
         int runs = settings.liveRuns();
         ObjectNode details = report.details("live");
-        Latencies raw = raw(runs, details.putObject("raw"));
+        Latencies raw = raw(runs, details.putObject("raw"), false);
         Latencies runstream = runstream(runs, details.putObject("runstream"));
+        Latencies shared = raw(runs, details.putObject("rawShared"), true);
         String name = "live latency " + runs + " runs × " + settings.liveRatePerRun() + "/s";
         String note = "text-delta chunks, open loop; " + settings.liveMeasure().toSeconds() + " s measured after "
-                + settings.liveWarmup().toSeconds() + " s warm-up; one consumer per run on both sides";
+                + settings.liveWarmup().toSeconds() + " s warm-up; one consumer per run on a virtual thread, both sides";
         report.add(Figure.of(name, "p50 ms", runstream.percentileMillis(50), raw.percentileMillis(50),
                 Target.none(), note));
         report.add(Figure.of(name, "p99 ms", runstream.percentileMillis(99), raw.percentileMillis(99),
                 Target.ratioAtMost(1.2), ""));
         report.add(Figure.of(name, "p99.9 ms", runstream.percentileMillis(99.9), raw.percentileMillis(99.9),
                 Target.none(), ""));
+        report.add(Figure.of(name, "p99 ms vs 1 raw consumer", runstream.percentileMillis(99),
+                shared.percentileMillis(99), Target.none(), "second anchor: one raw consumer assigned every run"));
     }
 
     private int perRun() {
@@ -127,8 +131,12 @@ public final class LiveLatency {
         return recorder.latencies();
     }
 
-    private Latencies raw(int runs, ObjectNode details) throws InterruptedException {
-        String prefix = "bench-live-raw";
+    /**
+     * Raw Kafka: one consumer per run on a virtual thread of its own (as {@code RunSubscriber} makes them), or with
+     * {@code shared} one consumer assigned every run's partition.
+     */
+    private Latencies raw(int runs, ObjectNode details, boolean shared) throws InterruptedException {
+        String prefix = shared ? "bench-live-raw-shared" : "bench-live-raw";
         RunstreamConfig config = env.config(prefix, Map.of());
         LiveRecorder recorder = new LiveRecorder(runs, perRun());
         ConfluentAvroSerde<ChunkRecord> serde = new ConfluentAvroSerde<>(ChunkRecord.class,
@@ -152,19 +160,22 @@ public final class LiveLatency {
             }
             producer.flush();
             Map<String, Object> consumerProps = BenchEnvironment.rawConsumerProperties(config);
-            for (int r = 0; r < runs; r++) {
+            if (shared) {
+                Map<String, Integer> runOfTopic = new java.util.HashMap<>();
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    runOfTopic.put(topics.get(r), r);
+                    partitions.add(new TopicPartition(topics.get(r), 0));
+                }
+                readers.add(Thread.ofPlatform().name("bench-raw-reader").daemon().start(() ->
+                        read(consumerProps, partitions, stop, record -> recorder.received(runOfTopic.get(
+                                record.topic())))));
+            }
+            for (int r = 0; r < runs && !shared; r++) {
                 int run = r;
-                TopicPartition partition = new TopicPartition(topics.get(r), 0);
-                readers.add(Thread.ofPlatform().name("bench-raw-reader-" + r).daemon().start(() -> {
-                    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps,
-                            new StringDeserializer(), new ByteArrayDeserializer())) {
-                        consumer.assign(List.of(partition));
-                        consumer.seekToBeginning(List.of(partition));
-                        while (!stop.get()) {
-                            consumer.poll(POLL).forEach(record -> recorder.received(run));
-                        }
-                    }
-                }));
+                List<TopicPartition> partition = List.of(new TopicPartition(topics.get(r), 0));
+                readers.add(Thread.ofVirtual().name("bench-raw-reader-" + r).start(() ->
+                        read(consumerProps, partition, stop, record -> recorder.received(run))));
             }
             Pacer.Send send = (run, k, scheduled) -> {
                 recorder.scheduled(run, k, scheduled);
@@ -187,6 +198,19 @@ public final class LiveLatency {
         details.set("writeToAcknowledgement", acks.toJson());
         env.deleteTopics(prefix);
         return recorder.latencies();
+    }
+
+    private static void read(Map<String, Object> props, List<TopicPartition> partitions,
+            java.util.concurrent.atomic.AtomicBoolean stop,
+            java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> each) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!stop.get()) {
+                consumer.poll(POLL).forEach(each);
+            }
+        }
     }
 
     private void measure(LiveRecorder recorder, Pacer.Send send, ObjectNode details) throws InterruptedException {
