@@ -76,7 +76,7 @@ public final class ChunkRecordMapper {
     /** The record of a stored chunk. */
     public static ChunkRecord toRecord(StoredChunk stored) {
         Chunk chunk = stored.chunk();
-        ObjectNode top = ((ObjectNode) chunk.json()).deepCopy();
+        ObjectNode top = BodyFields.shallowCopy((ObjectNode) chunk.json());
         ChunkRecord record = new ChunkRecord();
         record.setRunId(stored.runId());
         record.setSequence(stored.sequence());
@@ -112,7 +112,7 @@ public final class ChunkRecordMapper {
             return topLevelBody(type, top);
         }
         if (payload instanceof ObjectNode payloadObject) {
-            SpecificRecordBase typed = typedBody(type, payloadObject.deepCopy());
+            SpecificRecordBase typed = typedBody(type, BodyFields.shallowCopy(payloadObject));
             if (typed != null) {
                 top.remove("payload");
                 return typed;
@@ -163,11 +163,14 @@ public final class ChunkRecordMapper {
     /** Finish bodies: {@code output.usage} (and {@code output.text}) go to fields, the rest of output stays. */
     private static SpecificRecordBase withOutput(SpecificRecordBase body, ObjectNode payload, Set<String> outputFields) {
         JsonNode output = payload.get("output");
-        if (output instanceof ObjectNode outputObject) {
+        if (output instanceof ObjectNode chunkOutput) {
+            ObjectNode outputObject = BodyFields.shallowCopy(chunkOutput);
+            payload.set("output", outputObject);
             JsonNode usage = outputObject.get("usage");
             if (usage != null) {
                 dev.runstream.avro.Usage avroUsage = new dev.runstream.avro.Usage();
-                if (!usage.isObject() || !FIELDS.fill(avroUsage, ((ObjectNode) usage).deepCopy(), Set.of())) {
+                if (!usage.isObject() || !FIELDS.fill(avroUsage, BodyFields.shallowCopy((ObjectNode) usage),
+                        Set.of())) {
                     return null;
                 }
                 body.put("usage", avroUsage);

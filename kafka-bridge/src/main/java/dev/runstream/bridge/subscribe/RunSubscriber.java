@@ -62,13 +62,18 @@ public final class RunSubscriber implements AutoCloseable {
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
         TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
-        try (KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties())) {
+        KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties());
+        try {
             if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty() || isEmpty(consumer, partition)) {
                 return replayFromChangelog(consumer, runId);
             }
             return readRunTopic(consumer, partition, runId, includeTransient);
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
             return List.of();
+        } finally {
+            // No group and nothing to commit: a plain close() would wait for the fetch the consumer already sent
+            // past the end, which the broker holds for fetch.max.wait.ms (500 ms), on every replay.
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         }
     }
 
@@ -146,7 +151,11 @@ public final class RunSubscriber implements AutoCloseable {
     }
 
     private Map<String, Object> consumerProperties() {
-        return config.readCommittedConsumerProperties();
+        Map<String, Object> props = config.readCommittedConsumerProperties();
+        // A reader that asks for a run's topic before the run's first chunk must not have the broker create it
+        // (auto.create.topics.enable is on by default): it would get the broker's defaults, not run.topic.*.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return props;
     }
 
     static KafkaConsumer<String, byte[]> newConsumer(Map<String, Object> props) {

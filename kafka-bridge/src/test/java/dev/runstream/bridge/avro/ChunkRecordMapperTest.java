@@ -79,6 +79,22 @@ class ChunkRecordMapperTest {
         }
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void shouldLeaveTheJsonOfTheChunkItMapsUntouched(long seed) {
+        GeneratedChunks generator = new GeneratedChunks(seed);
+        List<Chunk> chunks = new java.util.ArrayList<>(Corpus.chunks("agent-tool", "chunks.ndjson"));
+        chunks.addAll(Corpus.chunks("workflow-agent", "chunks.ndjson"));
+        for (String type : GeneratedChunks.TYPES) {
+            chunks.add(MastraChunkCodec.fromTree(generator.chunk(type, "run-" + seed)).attributedTo("run-" + seed));
+        }
+        for (Chunk chunk : chunks) {
+            String before = MastraChunkCodec.encode(chunk);
+            ChunkRecordMapper.toRecord(new StoredChunk(chunk.runId().orElseThrow(), 0, Instant.EPOCH, chunk));
+            assertThat(MastraChunkCodec.encode(chunk)).as("the %s chunk after mapping", chunk.type()).isEqualTo(before);
+        }
+    }
+
     @Test
     void shouldGiveCorpusChunksTheirTypedBodies() {
         List<StoredChunk> tool = Corpus.stored(Corpus.chunks("agent-tool", "chunks.ndjson"), 0);

@@ -85,7 +85,7 @@ public final class BodyFields {
                     yield null;
                 }
                 SpecificRecordBase nested = nestedRecords.get(schema.getFullName()).get();
-                yield fill(nested, ((ObjectNode) node).deepCopy(), Set.of()) ? nested : null;
+                yield fill(nested, shallowCopy((ObjectNode) node), Set.of()) ? nested : null;
             }
             default -> throw new IllegalStateException("field " + name + " of type " + schema + " is not mapped");
         };
@@ -135,7 +135,18 @@ public final class BodyFields {
         }
     }
 
-    /** Copies every key of {@code source} into {@code target}. */
+    /**
+     * A new object with the same keys and the very same values: what {@link #fill} consumes (it removes keys, and
+     * changes nothing deeper) without touching a chunk's own JSON, and without the cost of a deep copy — a third of
+     * the encoding time of the corpus's chunks went to deep copies.
+     */
+    public static ObjectNode shallowCopy(ObjectNode source) {
+        ObjectNode copy = Json.object();
+        copy.setAll(source);
+        return copy;
+    }
+
+        /** Copies every key of {@code source} into {@code target}. */
     public static void mergeInto(ObjectNode target, ObjectNode source) {
         for (Map.Entry<String, JsonNode> entry : source.properties()) {
             target.set(entry.getKey(), entry.getValue());

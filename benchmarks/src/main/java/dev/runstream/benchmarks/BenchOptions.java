@@ -1,0 +1,90 @@
+package dev.runstream.benchmarks;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The command line of {@link BenchmarkMain}.
+ *
+ * @param settings the sizes ({@code --quick}, the default, or {@code --full})
+ * @param only     the benchmarks to run, in {@link #BENCHMARKS} order; all when not given
+ * @param output   where the JSON goes
+ * @param dataDir  where the broker keeps its data (a new directory under it); default: memory if it has room
+ * @param help     whether only the usage was asked for
+ */
+public record BenchOptions(BenchSettings settings, Set<String> only, Path output, Optional<Path> dataDir,
+        boolean help) {
+
+    /** Every benchmark, in the order they run. */
+    public static final List<String> BENCHMARKS = List.of("codec", "publish", "live", "run-start", "aggregation",
+            "replay", "sse");
+
+    public static final String USAGE = """
+            usage: java -jar benchmarks/target/runstream-benchmarks.jar [--quick | --full] [--only=NAME,...] [--out=FILE]
+              --quick      loads scaled down to finish in a few minutes on two cores (default)
+              --full       the issue's loads (1 000 live runs x 20 chunks/s, ...); about half an hour
+              --only=...   some of: %s
+              --publish-runs=1,100,1000   the concurrent runs of the publish benchmark
+              --out=FILE   the JSON results (default: results.json next to the jar)
+              --data-dir=DIR  where the broker keeps its data (default: /dev/shm when it has 8 GB free, else /tmp)""".formatted(
+            String.join(",", BENCHMARKS));
+
+    public BenchOptions {
+        Objects.requireNonNull(settings, "settings");
+        only = Set.copyOf(only);
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    public static BenchOptions parse(String[] args, Path defaultOutput) {
+        BenchSettings settings = BenchSettings.quick();
+        Set<String> only = new LinkedHashSet<>(BENCHMARKS);
+        Path output = defaultOutput;
+        Optional<Path> dataDir = Optional.empty();
+        boolean help = false;
+        List<Integer> publishRuns = null;
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                settings = BenchSettings.quick();
+            } else if (arg.equals("--full")) {
+                settings = BenchSettings.full();
+            } else if (arg.startsWith("--only=")) {
+                only = new LinkedHashSet<>();
+                for (String name : arg.substring("--only=".length()).split(",")) {
+                    if (!BENCHMARKS.contains(name.trim())) {
+                        throw new IllegalArgumentException("unknown benchmark '" + name + "' in " + arg);
+                    }
+                    only.add(name.trim());
+                }
+            } else if (arg.startsWith("--publish-runs=")) {
+                try {
+                    publishRuns = Arrays.stream(arg.substring("--publish-runs=".length()).split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a list of run counts: " + arg, e);
+                }
+            } else if (arg.startsWith("--data-dir=") && arg.length() > "--data-dir=".length()) {
+                dataDir = Optional.of(Path.of(arg.substring("--data-dir=".length())));
+            } else if (arg.startsWith("--out=") && arg.length() > "--out=".length()) {
+                output = Path.of(arg.substring("--out=".length()));
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg + "' (of " + Arrays.toString(args) + ")");
+            }
+        }
+        if (publishRuns != null) {
+            settings = settings.withPublishRuns(publishRuns);
+        }
+        return new BenchOptions(settings, only, output, dataDir, help);
+    }
+
+    public boolean includes(String benchmark) {
+        return only.contains(benchmark);
+    }
+}
