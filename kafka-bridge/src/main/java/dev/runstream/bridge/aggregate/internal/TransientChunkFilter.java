@@ -86,7 +86,9 @@ public final class TransientChunkFilter implements Processor<String, byte[], Str
         long sequence = sequenceHeader(record.headers());
         if (isTransient == null || sequence < 0) {
             ChunkRecord decoded = decode(record);
-            if (decoded.getTransient$()) {
+            // A chunk headed persistent is passed on even when it is transient: the chunks' acceptor dead-letters
+            // it there, rather than it being dropped here without a trace.
+            if (decoded.getTransient$() && isTransient == null) {
                 LOG.trace("Dropped transient chunk of run '{}' at {}", record.key(), Checked.origin(metadata));
                 return;
             }
