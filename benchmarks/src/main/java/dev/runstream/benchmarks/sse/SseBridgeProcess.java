@@ -4,6 +4,7 @@ import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.BridgeConfig;
 import dev.runstream.bridge.http.BridgeServices;
+import dev.runstream.bridge.lifecycle.RunEraser;
 import dev.runstream.bridge.http.HttpBridge;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.KafkaTopicSchemaRegistry;
@@ -50,7 +51,8 @@ public final class SseBridgeProcess {
                 bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));
         RunAggregator aggregator = new RunAggregator(config, registry);
-        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator));
+        RunEraser eraser = new RunEraser(config, registry);
+        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser));
         System.out.println("READY " + bridge.port());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -68,6 +70,7 @@ public final class SseBridgeProcess {
         fanout.close();
         publisher.close();
         aggregator.close();
+        eraser.close();
         registry.close();
         System.exit(0);
     }

@@ -5,17 +5,22 @@ import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
 import dev.runstream.bridge.aggregate.internal.ChunkAcceptor;
 import dev.runstream.bridge.aggregate.internal.Checked;
 import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
-import dev.runstream.bridge.aggregate.internal.SummaryFold;
+import dev.runstream.bridge.aggregate.internal.FoldInput;
+import dev.runstream.bridge.aggregate.internal.RunIdPartitioner;
+import dev.runstream.bridge.aggregate.internal.RunSummaryProcessor;
+import dev.runstream.bridge.aggregate.internal.SummaryUpdate;
 import dev.runstream.bridge.aggregate.internal.TransientChunkFilter;
+import dev.runstream.bridge.config.ChunkKey;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
-import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunSummary;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,18 +31,18 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 
 /**
  * The aggregator's topology (DESIGN.md, "Kafka Streams topology"), in two sub-topologies:
@@ -45,15 +50,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <ol>
  *   <li>the source — every run topic by pattern ({@code source.mode=pattern}) or the shared ingest topic
  *       ({@code source.mode=ingest}) — drops transient chunks by header and writes the rest, bytes and headers
- *       unchanged, to {@code {prefix}.chunks} keyed by run id;</li>
- *   <li>{@code {prefix}.chunks} is decoded and folded with {@code RunFold} per run into the persistent store
- *       {@code run-summaries}, whose changes go to the compacted {@code {prefix}.run-summaries}.</li>
+ *       unchanged, to {@code {prefix}.chunks}, keyed per chunk ({@link ChunkKey}: {@code <runId>/<sequence>}) and
+ *       partitioned by run id ({@link RunIdPartitioner});</li>
+ *   <li>{@code {prefix}.chunks} is decoded and folded with {@code RunFold} per run by {@link RunSummaryProcessor} into
+ *       the persistent store {@code run-summaries} (keyed by run id), whose changes go to the compacted
+ *       {@code {prefix}.run-summaries}, keyed by run id.</li>
  * </ol>
  *
- * The key is the run id from the source on, and every step after it keeps the key, so Streams adds no repartition
- * topic: the aggregation scales with the partitions of {@code {prefix}.chunks}. What cannot be decoded or accepted
- * goes to {@code {prefix}.dead-letters} with its original key, value and headers, plus
- * {@code runstream.error} and {@code runstream.origin}; processing goes on with the next record.
+ * The store is keyed by the run id, which the summary processor reads from each chunk, and every record of a run is
+ * in the partition of its run id, so Streams needs no repartition topic: the aggregation scales with the partitions
+ * of {@code {prefix}.chunks}.
+ *
+ * <p>Erasing a run ({@code RunEraser}): an erase marker (a record with no value and header
+ * {@code runstream.control=erase}, keyed by the run id) written to the run's source passes the first sub-topology
+ * like a chunk, keyed by the bare run id; the summary processor then deletes the run's summary (a tombstone to
+ * {@code {prefix}.run-summaries}) and writes a tombstone to {@code {prefix}.chunks} for every chunk key of the run,
+ * in one transaction under {@code exactly_once_v2}. {@code {prefix}.chunks} is {@code compact,delete}: the tombstones
+ * erase the chunks once compacted, while retention still applies.
+ *
+ * <p>What cannot be decoded or accepted goes to {@code {prefix}.dead-letters} with its original key, value and
+ * headers, plus {@code runstream.error} and {@code runstream.origin}; processing goes on with the next record.
  */
 public final class RunAggregationTopology {
 
@@ -74,44 +90,90 @@ public final class RunAggregationTopology {
      * @throws org.apache.kafka.common.config.ConfigException when the aggregator's Streams settings are invalid
      */
     public static Topology build(RunstreamConfig config, SchemaRegistryClient registry) {
-        RunTopics topics = config.topics();
         ConfluentAvroSerde<ChunkRecord> chunkRecords = MappedAvroSerde.chunkRecords(registry);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(
                 new StreamsConfig(AggregatorProperties.of(config))));
-
-        Consumed<String, byte[]> raw = Consumed.with(Serdes.String(), Serdes.ByteArray());
-        KStream<String, byte[]> source = isPatternMode(config)
-                ? builder.stream(topics.runTopicPattern(), raw.withName("run-topics"))
-                : builder.stream(topics.ingest(), raw.withName("ingest-topic"));
-        KStream<String, Checked<byte[]>> persisted = source.processValues(
-                () -> new TransientChunkFilter(topics, isPatternMode(config), chunkRecords),
-                Named.as("drop-transient-chunks"));
-        deadLetters(persisted, topics, "source");
-        persisted.filterNot((runId, checked) -> checked.isRefused(), Named.as("persisted-chunks"))
-                .mapValues(Checked::value, Named.as("persisted-chunk-bytes"))
-                .to(topics.chunks(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("chunks-topic"));
-
-        KStream<String, Checked<StoredChunk>> checked = builder
-                .stream(topics.chunks(), raw.withName("chunks-source"))
-                .processValues(() -> new ChunkAcceptor(chunkRecords), Named.as("decode-chunks"));
-        deadLetters(checked, topics, "chunks");
-        MappedAvroSerde<RunSummary, ?> summaries = MappedAvroSerde.runSummaries(registry);
-        SummaryFold fold = new SummaryFold();
-        checked.filterNot((runId, chunk) -> chunk.isRefused(), Named.as("accepted-chunks"))
-                .mapValues(Checked::value, Named.as("accepted-chunk"))
-                .groupByKey(Grouped.with(Serdes.String(), MappedAvroSerde.storedChunks(registry)))
-                .aggregate(fold, fold, Named.as("fold-run"),
-                        Materialized.<String, RunSummary, KeyValueStore<Bytes, byte[]>>as(topics.summaryStore())
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(summaries))
-                .toStream(Named.as("summary-changes"))
-                .to(topics.runSummaries(), Produced.with(Serdes.String(), summaries).withName("run-summaries-topic"));
+        persistChunks(builder, config, chunkRecords);
+        foldRuns(builder, config, chunkRecords, MappedAvroSerde.runSummaries(registry));
         return builder.build();
     }
 
+    /** The first sub-topology: the source, less transient chunks, to {@code {prefix}.chunks} keyed per chunk. */
+    private static void persistChunks(StreamsBuilder builder, RunstreamConfig config,
+            ConfluentAvroSerde<ChunkRecord> chunkRecords) {
+        RunTopics topics = config.topics();
+        KStream<String, byte[]> source = isPatternMode(config)
+                ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
+                : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
+        KStream<String, Checked<byte[]>> persisted = source.process(
+                () -> new TransientChunkFilter(topics, isPatternMode(config), chunkRecords),
+                Named.as("drop-transient-chunks"));
+        deadLetters(persisted, topics, "source");
+        persisted.filterNot((key, checked) -> checked.isRefused(), Named.as("persisted-chunks"))
+                .mapValues(Checked::value, Named.as("persisted-chunk-bytes"))
+                .to(topics.chunks(), toChunks("chunks-topic"));
+    }
+
     /**
-     * Creates the topics the topology reads and writes, if they do not exist yet: {@code {prefix}.chunks} and the
-     * compacted {@code {prefix}.run-summaries} ({@code chunks.topic.partitions} each), {@code {prefix}.dead-letters}
+     * The second sub-topology: {@code {prefix}.chunks} folded into the store, its changes to
+     * {@code {prefix}.run-summaries}, and the chunk tombstones of erased runs back to {@code {prefix}.chunks}.
+     */
+    private static void foldRuns(StreamsBuilder builder, RunstreamConfig config,
+            ConfluentAvroSerde<ChunkRecord> chunkRecords, MappedAvroSerde<RunSummary, ?> summaries) {
+        RunTopics topics = config.topics();
+        builder.addStateStore(summaryStore(config, summaries));
+        KStream<String, Checked<FoldInput>> checked = builder
+                .stream(topics.chunks(), rawRecords().withName("chunks-source"))
+                .processValues(() -> new ChunkAcceptor(chunkRecords), Named.as("decode-chunks"));
+        deadLetters(checked, topics, "chunks");
+        Duration emitInterval = Duration.ofMillis(config.getLong(RunstreamConfig.AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG));
+        long abandonAfterMs = config.getLong(RunstreamConfig.RUN_ABANDON_AFTER_MS_CONFIG);
+        KStream<String, SummaryUpdate> updates = checked
+                .filterNot((key, chunk) -> chunk.isRefused(), Named.as("accepted-chunks"))
+                .mapValues(Checked::value, Named.as("accepted-chunk"))
+                .process(() -> new RunSummaryProcessor(topics.summaryStore(), emitInterval, abandonAfterMs),
+                        Named.as("fold-run"), topics.summaryStore());
+        updates.mapValues(SummaryUpdate::summary, Named.as("summary-changes"))
+                .to(topics.runSummaries(), Produced.with(Serdes.String(), summaries).withName("run-summaries-topic"));
+        updates.filter((runId, update) -> update.erasedChunks() > 0, Named.as("erased-runs"))
+                .flatMap((runId, update) -> chunkTombstones(runId, update.erasedChunks()),
+                        Named.as("erased-chunk-keys"))
+                .to(topics.chunks(), toChunks("chunk-tombstones"));
+    }
+
+    private static Consumed<String, byte[]> rawRecords() {
+        return Consumed.with(Serdes.String(), Serdes.ByteArray());
+    }
+
+    /** Records to {@code {prefix}.chunks}: partitioned by run id, whatever sequence their key holds. */
+    private static Produced<String, byte[]> toChunks(String name) {
+        return Produced.with(Serdes.String(), Serdes.ByteArray()).withStreamPartitioner(new RunIdPartitioner<byte[]>())
+                .withName(name);
+    }
+
+    private static StoreBuilder<TimestampedKeyValueStore<String, RunSummary>> summaryStore(RunstreamConfig config,
+            MappedAvroSerde<RunSummary, ?> summaries) {
+        Map<String, String> changelog = new HashMap<>();
+        maxCompactionLag(config).ifPresent(lag -> changelog.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, lag));
+        return Stores.timestampedKeyValueStoreBuilder(
+                        Stores.persistentTimestampedKeyValueStore(config.topics().summaryStore()),
+                        Serdes.String(), summaries)
+                .withCachingEnabled()
+                .withLoggingEnabled(changelog);
+    }
+
+    private static List<KeyValue<String, byte[]>> chunkTombstones(String runId, long count) {
+        List<KeyValue<String, byte[]>> tombstones = new ArrayList<>((int) Math.min(count, 1 << 16));
+        for (long sequence = 0; sequence < count; sequence++) {
+            tombstones.add(KeyValue.pair(new ChunkKey(runId, sequence).toString(), null));
+        }
+        return tombstones;
+    }
+
+    /**
+     * Creates the topics the topology reads and writes, if they do not exist yet: {@code {prefix}.chunks}
+     * ({@code compact,delete}) and the compacted {@code {prefix}.run-summaries} ({@code chunks.topic.partitions} each,
+     * {@code max.compaction.lag.ms} from {@code erase.max.compaction.lag.ms}), {@code {prefix}.dead-letters}
      * (one partition), and {@code {prefix}.ingest} ({@code ingest.topic.partitions}, ingest mode) or the anchor run
      * topic (pattern mode). Topics that exist are left as they are.
      *
@@ -123,9 +185,10 @@ public final class RunAggregationTopology {
         int partitions = config.getInt(RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG);
         Optional<Short> shared = replication(config.getShort(RunstreamConfig.SHARED_TOPIC_REPLICATION_FACTOR_CONFIG));
         List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(new NewTopic(topics.chunks(), Optional.of(partitions), shared));
+        wanted.add(new NewTopic(topics.chunks(), Optional.of(partitions), shared).configs(compacted(config,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)));
         wanted.add(new NewTopic(topics.runSummaries(), Optional.of(partitions), shared)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                .configs(compacted(config, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(topics.deadLetters(), Optional.of(1), shared));
         if (isPatternMode(config)) {
             wanted.add(new NewTopic(anchorTopic(topics), Optional.of(1),
@@ -166,6 +229,18 @@ public final class RunAggregationTopology {
                 .mapValues(Checked::original, Named.as("refused-" + stage + "-bytes"))
                 .to(topics.deadLetters(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("dead-letters-" + stage));
+    }
+
+    private static Map<String, String> compacted(RunstreamConfig config, String cleanupPolicy) {
+        Map<String, String> topicConfig = new HashMap<>();
+        topicConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
+        maxCompactionLag(config).ifPresent(lag -> topicConfig.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, lag));
+        return topicConfig;
+    }
+
+    private static Optional<String> maxCompactionLag(RunstreamConfig config) {
+        long lag = config.getLong(RunstreamConfig.ERASE_MAX_COMPACTION_LAG_MS_CONFIG);
+        return lag < 0 ? Optional.empty() : Optional.of(Long.toString(lag));
     }
 
     private static Optional<Short> replication(short factor) {

@@ -3,6 +3,7 @@ package dev.runstream.bridge.aggregate;
 import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,10 +144,11 @@ public final class RunAggregator implements AutoCloseable {
      * The summary of {@code runId}, if this instance holds it. A run held by another instance is absent here: see
      * {@link #ownerOf(String)}.
      *
+     * @throws dev.runstream.core.InvalidRunIdException when {@code runId} cannot be a run id
      * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
      */
     public Optional<RunSummary> summary(String runId) {
-        Objects.requireNonNull(runId, "runId");
+        RunIds.requireValid(runId);
         return Optional.ofNullable(read(store -> store.get(runId)));
     }
 
@@ -178,7 +180,7 @@ public final class RunAggregator implements AutoCloseable {
      * rebalancing).
      */
     public Optional<HostInfo> ownerOf(String runId) {
-        Objects.requireNonNull(runId, "runId");
+        RunIds.requireValid(runId);
         if (state != State.RUNNING) {
             return Optional.empty();
         }

@@ -38,12 +38,14 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ChunkInput input = new ChunkInput(file, runId, err);
         List<CompletableFuture<Long>> acks = new ArrayList<>();
+        int[] foreign = {0};
         try (KafkaClients clients = KafkaClients.connect(connection);
              KafkaRunPublisher publisher = new KafkaRunPublisher(clients.config(), clients.registry())) {
             input.forEach(System.in, (chunk, line) -> {
                 if (!chunk.runId().orElseThrow().equals(runId)) {
                     err.println("line " + line + ": chunk of run '" + chunk.runId().orElseThrow()
                             + "' is not of run '" + runId + "'; not published");
+                    foreign[0]++;
                     return;
                 }
                 acks.add(publisher.accept(runId, chunk).toCompletableFuture());
@@ -60,7 +62,7 @@ final class PublishCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().printf("published %d chunks of run %s (last sequence %d)%n",
                     acks.size() - failed, runId, last);
-            return input.badLines() == 0 && failed == 0 ? 0 : 1;
+            return input.badLines() == 0 && foreign[0] == 0 && failed == 0 ? 0 : 1;
         }
     }
 }

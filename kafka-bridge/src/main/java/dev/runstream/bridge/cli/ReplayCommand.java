@@ -1,6 +1,7 @@
 package dev.runstream.bridge.cli;
 
 import dev.runstream.bridge.subscribe.RunSubscriber;
+import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.MastraChunkCodec;
 import dev.runstream.core.chunk.StoredChunk;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RunIds.requireValid(runId);
         PrintWriter out = spec.commandLine().getOut();
         try (KafkaClients clients = KafkaClients.connect(connection);
              RunSubscriber subscriber = new RunSubscriber(clients.config(), clients.registry())) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code runstream} command line: one subcommand per job. */
 @Command(name = "runstream", mixinStandardHelpOptions = true, versionProvider = RunstreamCli.Version.class,
         description = "Durable, subscribable and replayable Mastra runs on Apache Kafka.",
-        subcommands = {ServeCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
             SummaryCommand.class, RunsCommand.class, SummarizeCommand.class, UiStreamCommand.class,
             CommandLine.HelpCommand.class})
 public final class RunstreamCli {
@@ -37,9 +37,13 @@ public final class RunstreamCli {
                 .setExecutionExceptionHandler(RunstreamCli::reportFailure);
     }
 
-    /** A Runstream error is the user's to fix: its message, no stack trace; anything else is a bug: the trace. */
+    /**
+     * A Runstream error or a bad setting is the user's to fix: its message, no stack trace; anything else is a bug:
+     * the trace.
+     */
     private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
-        if (e instanceof RunstreamException || e instanceof java.io.IOException) {
+        if (e instanceof RunstreamException || e instanceof java.io.IOException
+                || e instanceof org.apache.kafka.common.config.ConfigException) {
             commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
         } else {
             e.printStackTrace(commandLine.getErr());

@@ -1,26 +1,16 @@
 package dev.runstream.bridge.cli;
 
-import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.config.RunstreamConfig;
-import dev.runstream.bridge.http.BridgeConfig;
-import dev.runstream.bridge.http.BridgeServices;
-import dev.runstream.bridge.http.HttpBridge;
-import dev.runstream.bridge.subscribe.LiveRunFanout;
-import dev.runstream.bridge.lifecycle.RunTopicReaper;
-import dev.runstream.bridge.publish.KafkaRunPublisher;
-import dev.runstream.bridge.registry.SchemaRegistries;
-import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.node.RunstreamNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,33 +65,12 @@ final class ServeCommand implements Callable<Integer> {
                         broker.startupTime().toMillis(), connection.dataDir.resolve("kafka").toAbsolutePath());
             }
             settings.putIfAbsent("kafka.streams.state.dir", connection.dataDir.resolve("streams").toString());
-            BridgeConfig bridgeConfig = new BridgeConfig(settings);
-            HttpBridge bridge = HttpBridge.start(bridgeConfig, httpHost, httpPort);
-            running.push(bridge);
-            HostInfo advertised = bridge.advertised();
-            settings.putIfAbsent("kafka.streams.application.server", advertised.host() + ":" + advertised.port());
-            RunstreamConfig config = new RunstreamConfig(settings);
-            SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
-            running.push(registry);
-            RunAggregator aggregator = new RunAggregator(config, registry).start();
-            running.push(aggregator);
-            if (config.getLong(RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
-                org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                        config.clientProperties("admin"));
-                running.push(admin);
-                running.push(new RunTopicReaper(config, aggregator, admin, java.time.Clock.systemUTC()));
-            }
-            KafkaRunPublisher publisher = new KafkaRunPublisher(config, registry);
-            running.push(publisher);
-            LiveRunFanout fanout = new LiveRunFanout(config, registry,
-                    bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
-                    bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
-                    Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));
-            running.push(fanout);
-            bridge.attach(new BridgeServices(config, publisher, fanout, aggregator));
+            RunstreamNode node = RunstreamNode.start(settings, httpHost, httpPort);
+            running.push(node);
+            RunstreamConfig config = node.config();
             ConnectionOptions.writeConnectionFile(connection.dataDir, config);
             out.printf("Kafka bootstrap servers: %s%n", config.getString(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
-            out.printf("HTTP: http://127.0.0.1:%d/health (runs under /v1/runs)%n", bridge.port());
+            out.printf("HTTP: http://127.0.0.1:%d/health (runs under /v1/runs)%n", node.bridge().port());
             out.printf("Connection written to %s%n",
                     connection.dataDir.resolve(ConnectionOptions.CONNECTION_FILE).toAbsolutePath());
             out.flush();

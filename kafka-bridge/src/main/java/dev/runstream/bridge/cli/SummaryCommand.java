@@ -1,6 +1,7 @@
 package dev.runstream.bridge.cli;
 
 import dev.runstream.bridge.subscribe.RunSummaryReader;
+import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.RunSummaryJson;
 import dev.runstream.core.internal.Json;
@@ -27,6 +28,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RunIds.requireValid(runId);
         try (KafkaClients clients = KafkaClients.connect(connection)) {
             Optional<RunSummary> summary = new RunSummaryReader(clients.config(), clients.registry()).summary(runId);
             if (summary.isEmpty()) {

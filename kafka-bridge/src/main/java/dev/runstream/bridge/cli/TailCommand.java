@@ -3,6 +3,7 @@ package dev.runstream.bridge.cli;
 import dev.runstream.bridge.subscribe.RunSubscriber;
 import dev.runstream.bridge.subscribe.RunSubscription;
 import dev.runstream.bridge.subscribe.StartPosition;
+import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.MastraChunkCodec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -32,6 +33,7 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RunIds.requireValid(runId);
         PrintWriter out = spec.commandLine().getOut();
         StartPosition start = from == null ? StartPosition.LIVE : StartPosition.fromSequence(from);
         try (KafkaClients clients = KafkaClients.connect(connection);

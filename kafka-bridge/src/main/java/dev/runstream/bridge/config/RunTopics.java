@@ -27,7 +27,11 @@ public final class RunTopics {
         this.runTopicPattern = Pattern.compile(Pattern.quote(runTopicPrefix) + RUN_ID_CHARS);
     }
 
-    /** Returns the prefix when valid, else throws {@link IllegalArgumentException} saying why. */
+    /**
+     * Returns the prefix when valid, else throws {@link IllegalArgumentException} saying why. Besides the characters
+     * of a topic name, a prefix may not have {@code run} as a dot-separated segment after its first: every topic of
+     * prefix {@code a.run.b} ({@code a.run.b.run.x}, {@code a.run.b.chunks}) is a run topic of prefix {@code a}.
+     */
     public static String requireValidPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_LENGTH) {
@@ -36,6 +40,11 @@ public final class RunTopics {
         }
         if (!prefix.matches("[A-Za-z0-9._-]+") || prefix.equals(".") || prefix.equals("..")) {
             throw new IllegalArgumentException("topic prefix '" + prefix + "' may only hold [A-Za-z0-9._-]");
+        }
+        if (prefix.matches(".+\\.run(\\..*)?")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' has 'run' as a segment after its first: "
+                    + "its topics would be run topics of the prefix before '.run', whose aggregator and readers would "
+                    + "read them");
         }
         return prefix;
     }

@@ -39,6 +39,8 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG = "aggregator.commit.interval.ms";
     public static final String PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG = "publisher.max.in.flight.chunks";
     public static final String SUBSCRIBER_ERROR_GRACE_MS_CONFIG = "subscriber.error.grace.ms";
+    public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
+    public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
 
     /** Reads the pattern of per-run topics. */
     public static final String SOURCE_MODE_PATTERN = "pattern";
@@ -97,7 +99,30 @@ public final class RunstreamConfig extends AbstractConfig {
             .define(PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
                     "Chunks a publisher holds unacknowledged before a writer waits.")
             .define(SUBSCRIBER_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
-                    "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.");
+                    "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.")
+            .define(RUN_ABANDON_AFTER_MS_CONFIG, Type.LONG, 10L * 60 * 1000, minusOneOrPositive(), Importance.MEDIUM,
+                    "How long a running run may go without a chunk before the aggregator marks its summary "
+                            + "'abandoned' (its writer is taken to be gone; a chunk that comes later resumes the run). "
+                            + "Measured from the writer's timestamp of the last chunk to the aggregator's clock, "
+                            + "checked every tenth of this time (at least every 60 s, at most every second). "
+                            + "Suspended, paused, waiting and pending runs wait for a person or an event and are "
+                            + "never abandoned. -1: never.")
+            .define(ERASE_MAX_COMPACTION_LAG_MS_CONFIG, Type.LONG, 24L * 60 * 60 * 1000, minusOneOrPositive(),
+                    Importance.LOW,
+                    "max.compaction.lag.ms of the compacted topics the aggregator creates (<prefix>.chunks, "
+                            + "<prefix>.run-summaries and its summary store's changelog): how long an erased run's "
+                            + "records may stay on the brokers' disks after their tombstones. Applied when a topic "
+                            + "is created. -1: the broker's default, under which a quiet topic may never be "
+                            + "compacted.");
+
+    /** A duration setting that is -1 (off, or the broker's default) or at least 1 ms. */
+    private static ConfigDef.Validator minusOneOrPositive() {
+        return (name, value) -> {
+            if (value instanceof Long ms && ms != -1 && ms < 1) {
+                throw new ConfigException(name, value, "must be -1 or at least 1");
+            }
+        };
+    }
 
     public RunstreamConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -145,12 +170,15 @@ public final class RunstreamConfig extends AbstractConfig {
 
     /**
      * Properties of a consumer that reads by assignment, without a group: committed records only, nothing
-     * committed back ({@code kafka.*} and {@code kafka.consumer.*} pass through, but no {@code group.id}).
+     * committed back ({@code kafka.*} and {@code kafka.consumer.*} pass through, but no {@code group.id}). It never
+     * makes the broker create a topic it asks about ({@code allow.auto.create.topics=false}): Kafka brokers create
+     * missing topics on a metadata request by default, which would bring back a run topic that was just deleted.
      */
     public Map<String, Object> readCommittedConsumerProperties() {
         Map<String, Object> props = clientProperties("consumer");
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", false);
+        props.put("allow.auto.create.topics", false);
         props.remove("group.id");
         return props;
     }

@@ -27,6 +27,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String INGEST_MAX_CHUNK_BYTES_CONFIG = "http.ingest.max.chunk.bytes";
     public static final String DELETE_TIMEOUT_MS_CONFIG = "http.delete.timeout.ms";
     public static final String FORWARD_TIMEOUT_MS_CONFIG = "http.forward.timeout.ms";
+    public static final String IDLE_TIMEOUT_MS_CONFIG = "http.idle.timeout.ms";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
@@ -52,10 +53,19 @@ public final class BridgeConfig extends AbstractConfig {
             .define(DELETE_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.LOW,
                     "How long DELETE /v1/runs/{runId} waits for the aggregator to erase the run.")
             .define(FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
-                    "How long a query forwarded to the instance that holds a run's summary may take.");
+                    "How long a query forwarded to the instance that holds a run's summary may take.")
+            .define(IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.MEDIUM,
+                    "A request whose body sends nothing, or a response the client reads nothing of, for this long "
+                            + "is cut (stalled uploads, gone readers). Must exceed "
+                            + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".");
 
     public BridgeConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
+        if (getLong(SSE_HEARTBEAT_INTERVAL_MS_CONFIG) >= getLong(IDLE_TIMEOUT_MS_CONFIG)) {
+            throw new org.apache.kafka.common.config.ConfigException(SSE_HEARTBEAT_INTERVAL_MS_CONFIG,
+                    getLong(SSE_HEARTBEAT_INTERVAL_MS_CONFIG), "must be less than " + IDLE_TIMEOUT_MS_CONFIG + " ("
+                    + getLong(IDLE_TIMEOUT_MS_CONFIG) + "), or quiet SSE streams would be cut as idle");
+        }
     }
 
     public Optional<Password> authToken() {

@@ -11,6 +11,7 @@ import dev.runstream.bridge.http.internal.IngestHandler;
 import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
+import dev.runstream.bridge.lifecycle.ErasedRun;
 import dev.runstream.core.internal.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -64,6 +65,19 @@ public final class HttpBridge implements AutoCloseable {
             javalin.jetty.port = port;
             javalin.startup.showJavalinBanner = false;
             javalin.http.defaultContentType = "application/json";
+            long idle = config.getLong(BridgeConfig.IDLE_TIMEOUT_MS_CONFIG);
+            javalin.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idle));
+            javalin.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component
+                    .LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var connector : server.getConnectors()) {
+                        if (connector instanceof org.eclipse.jetty.server.AbstractConnector network) {
+                            network.setIdleTimeout(idle);
+                        }
+                    }
+                }
+            }));
             config.authToken().ifPresent(token -> javalin.routes.before(
                     new BearerAuth(token.value(), Set.of("/health"))));
             javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx));
@@ -134,9 +148,26 @@ public final class HttpBridge implements AutoCloseable {
         return current;
     }
 
+    /**
+     * {@code DELETE /v1/runs/{runId}}: erases the run (see {@code RunEraser}): its summary and its persisted chunks
+     * are tombstoned by the aggregator, then its topic is emptied (pattern source) or deleted (ingest source).
+     */
     private void delete(Context ctx) {
-        routes();
-        throw new ApiException(501, "not_implemented", "deleting runs is not available yet");
+        BridgeServices services = routes().services();
+        String runId = dev.runstream.core.RunIds.requireValid(ctx.pathParam("runId"));
+        ErasedRun erased = services.eraser().erase(runId,
+                Duration.ofMillis(config.getLong(BridgeConfig.DELETE_TIMEOUT_MS_CONFIG)));
+        services.publisher().forget(runId);
+        if (!erased.existed()) {
+            throw new ApiException(404, "run_not_found", "run '" + runId + "' has neither chunks nor a summary");
+        }
+        ObjectNode body = Json.object();
+        body.put("runId", runId);
+        body.put("deleted", true);
+        body.put("runTopic", erased.runTopic());
+        body.put("chunkTombstones", erased.chunkTombstones());
+        body.put("summaryRemoved", erased.summaryRemoved());
+        ctx.status(200).contentType("application/json").result(Json.write(body));
     }
 
     private void health(Context ctx) {

@@ -18,7 +18,9 @@ import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.stream.ChunkSink;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -46,10 +47,14 @@ import org.slf4j.LoggerFactory;
  * transient flag and sequence number. In the ingest source mode each chunk is also written, in the same Kafka
  * transaction, to the shared {@code prefix.ingest} topic.
  *
- * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Back-pressure: at most
+ * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Once a chunk of a run
+ * fails, the run's later chunks fail too, without being written, until the writer calls {@link #resume(String)}: a
+ * run's topic never holds a chunk under another chunk's sequence number. Back-pressure: at most
  * {@code publisher.max.in.flight.chunks} chunks are unacknowledged; a writer past that waits in {@code accept}.
- * Durability: idempotent producer, {@code acks=all}; a chunk's stage completes once Kafka has it. One sender thread
- * batches what writers hand over (topic creation in one call per batch, one transaction per batch in ingest mode).
+ * Durability: {@code acks=all}, and one Kafka transaction per batch, so that a batch is stored whole or not at all:
+ * an idempotent producer alone writes the batches after one that expired (delivery timeout), which left runs with a
+ * chunk missing and the next ones stored. A chunk's stage completes once its transaction is committed. One sender
+ * thread batches what writers hand over (topic creation in one call per batch, one transaction per batch).
  */
 public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
@@ -59,7 +64,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private static final int MAX_TRACKED_RUNS = 100_000;
 
     private final RunTopics topics;
-    private final boolean transactional;
+    /** Whether each chunk is also written to {@code prefix.ingest} (ingest source mode). */
+    private final boolean ingest;
     private final Clock clock;
     private final Semaphore inFlight;
     private final LinkedBlockingQueue<PendingChunk> queue = new LinkedBlockingQueue<>();
@@ -73,11 +79,19 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             return size() > MAX_TRACKED_RUNS;
         }
     };
-    /** Runs whose numbering must be read again from their topic after a failed write. */
-    private final Set<String> resync = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs whose write failed, with the sequence number of their first failed chunk (-1: failed before numbering).
+     * Their later chunks fail without being written until {@link #resume(String)}.
+     */
+    private final Map<String, Long> broken = new ConcurrentHashMap<>();
+    /** Runs whose numbering is to be read again from their topic ({@link #forget}). */
+    private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
     private final Thread sender;
     private final Map<String, Object> producerProps;
-    private KafkaProducer<String, byte[]> producer;
+    /** The transactional producer; null after a failure left it unusable, made again when next needed. */
+    private volatile KafkaProducer<String, byte[]> producer;
+    /** The batch the sender thread is writing, for {@link #flush()}. */
+    private volatile PublishBatch current;
     private volatile boolean closing;
 
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry) {
@@ -87,7 +101,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, Clock clock) {
         this.topics = config.topics();
         this.clock = clock;
-        this.transactional = RunstreamConfig.SOURCE_MODE_INGEST.equals(
+        this.ingest = RunstreamConfig.SOURCE_MODE_INGEST.equals(
                 config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
         this.inFlight = new Semaphore(config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG));
         this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
@@ -99,27 +113,55 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         producerProps.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        if (transactional) {
-            producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    topics.prefix() + "-publisher-" + java.util.UUID.randomUUID());
-        }
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                topics.prefix() + "-publisher-" + java.util.UUID.randomUUID());
+        // A publisher that dies leaves its open transaction to time out, and read_committed readers of the runs it
+        // was writing wait for that: 10 s, as Kafka Streams uses under exactly-once, rather than the producer's 60 s.
+        producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         this.producer = newProducer();
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
-        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), transactional ? "ingest" : "pattern");
+        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), ingest ? "ingest" : "pattern");
     }
 
+    /**
+     * A new transactional producer. Its {@code initTransactions} also ends what a previous producer with the same
+     * transactional id left open (aborted, or committed if its commit had begun), so that a run's stored chunks are
+     * settled when a writer resumes it.
+     */
     private KafkaProducer<String, byte[]> newProducer() {
         KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
-        if (transactional) {
+        try {
             created.initTransactions();
+        } catch (RuntimeException e) {
+            created.close(Duration.ZERO);
+            throw e;
         }
         return created;
     }
 
+    /** The producer, made again if a failure discarded it (sender thread only). */
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> made = producer;
+        if (made == null) {
+            made = newProducer();
+            producer = made;
+        }
+        return made;
+    }
+
+    private void discardProducer() {
+        KafkaProducer<String, byte[]> discarded = producer;
+        producer = null;
+        if (discarded != null) {
+            discarded.close(Duration.ZERO);
+        }
+    }
+
     /**
      * Hands a chunk of {@code runId} to Kafka. Waits while too many chunks are unacknowledged; the stage completes
-     * with the chunk's sequence number in its run once Kafka has it, or fails naming the run and the reason.
+     * with the chunk's sequence number in its run once Kafka has it, or fails with a {@link RunstreamException} naming
+     * the run, the chunk and the reason. After a failure the run's later chunks fail too: see {@link #resume(String)}.
      */
     @Override
     public CompletionStage<Long> accept(String runId, Chunk chunk) {
@@ -131,6 +173,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * makes a writer's retries idempotent, across restarts and instances: a chunk whose position is already stored
      * is not written again (the stage completes with {@link PublishedChunk#duplicate()}), and one past the next free
      * position fails with {@link OutOfOrderChunkException} (a gap: an earlier chunk is missing). One writer per run.
+     * A run broken by a failed chunk must be resumed first ({@link #needsResume}, {@link #resume}).
      */
     public CompletionStage<PublishedChunk> acceptAt(String runId, long sequence, Chunk chunk) {
         if (sequence < 0) {
@@ -142,10 +185,15 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     /**
      * Forgets what this publisher knows of {@code runId}'s numbering, so that its next chunk reads it again from the
-     * run's topic: for a run erased or written by another publisher meanwhile.
+     * run's topic (an erased run). Unlike {@link #resume} it writes and creates nothing.
      */
     public void forget(String runId) {
-        resync.add(runId);
+        forgotten.add(runId);
+    }
+
+    /** Whether a chunk of {@code runId} failed and the run's writer must {@link #resume} it before writing on. */
+    public boolean needsResume(String runId) {
+        return broken.containsKey(runId);
     }
 
     private CompletionStage<PublishedChunk> enqueue(String runId, Chunk chunk, long expectedSequence) {
@@ -160,11 +208,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 throw new IllegalStateException("the publisher is closed");
             }
             inFlight.acquire();
-            PendingChunk pending = new PendingChunk(runId, own, clock.instant(), expectedSequence,
-                    new CompletableFuture<>());
-            pending.result().whenComplete((published, error) -> inFlight.release());
+            PendingChunk pending = new PendingChunk(runId, own, clock.instant(), expectedSequence);
+            pending.result().whenComplete((sequence, error) -> inFlight.release());
             queue.add(pending);
-            return pending.result().copy();
+            return pending.result().copy()
+                    .thenApply(sequence -> new PublishedChunk(runId, sequence, pending.duplicate().get()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new RunstreamException("run '" + runId
@@ -174,9 +222,33 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
     }
 
-    /** The Kafka producer's metrics (client-level and per topic), for monitoring. */
+    /** The Kafka producer's metrics (client-level and per topic), for monitoring; empty while it is being replaced. */
     public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
-        return producer.metrics();
+        KafkaProducer<String, byte[]> current = producer;
+        return current == null ? Map.of() : current.metrics();
+    }
+
+    /**
+     * Resumes writing a run after a chunk of it failed. From a run's first failed chunk on, every later chunk handed
+     * to {@link #accept} fails without being written, so that nothing is stored after a missing chunk or under
+     * another chunk's number. To go on, a writer lets every stage of the run it holds complete, calls this, and
+     * writes its chunks again from the sequence number the stage completes with: one past the last chunk of the run
+     * stored in Kafka (chunk {@code i} of a run written from its start is sequence {@code i}). Chunks of the run
+     * handed over before this call and not yet written fail. The stage fails when the run's topic cannot be read now
+     * (call again later) or when its last stored chunks are not numbered one by one (a chunk is missing).
+     */
+    public CompletionStage<Long> resume(String runId) {
+        try {
+            RunIds.requireValid(runId);
+            if (closing) {
+                throw new IllegalStateException("the publisher is closed");
+            }
+            PendingChunk request = PendingChunk.resumeOf(runId);
+            queue.add(request);
+            return request.result().copy();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void sendLoop() {
@@ -187,56 +259,64 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                     continue;
                 }
                 PublishBatch batch = new PublishBatch(first);
+                current = batch;
                 queue.drainTo(batch.chunks(), MAX_BATCH - 1);
-                send(batch);
+                try {
+                    send(batch);
+                } catch (RuntimeException e) {
+                    LOG.warn("a batch of {} chunks failed before its transaction: {}", batch.chunks().size(),
+                            e.toString());
+                    failAll(batch, new RunstreamException("not written: " + e, e));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
-                LOG.error("publisher sender failed; its batch was failed and it goes on", e);
             }
         }
         failRemaining(new IllegalStateException("the publisher is closed"));
     }
 
     private void send(PublishBatch batch) {
+        forgotten.removeIf(run -> {
+            nextSequence.remove(run);
+            return true;
+        });
+        resumeRuns(batch);
         provisionNewRuns(batch);
-        if (!transactional) {
-            batch.chunks().forEach(this::sendOne);
+        if (batch.chunks().stream().allMatch(pending -> pending.result().isDone())) {
             return;
         }
+        KafkaProducer<String, byte[]> transaction = producer();
         try {
-            producer.beginTransaction();
+            transaction.beginTransaction();
             Map<PendingChunk, Long> sequences = new LinkedHashMap<>();
-            batch.chunks().forEach(pending -> sequences.put(pending, sendOne(pending)));
-            producer.commitTransaction();
-            sequences.forEach((pending, sequence) -> pending.result().complete(
-                    new PublishedChunk(pending.runId(), sequence, false)));
+            batch.chunks().forEach(pending -> sequences.put(pending, sendOne(transaction, pending)));
+            transaction.commitTransaction();
+            sequences.forEach((pending, sequence) -> pending.result().complete(sequence));
         } catch (ProducerFencedException e) {
-            batch.failAll(new RunstreamException("publisher fenced by another with its transactional id", e));
-            resync.addAll(batch.runIds());
-            producer.close(Duration.ZERO);
-            producer = newProducer();
-        } catch (KafkaException e) {
-            LOG.warn("transaction of {} chunks failed; aborting it", batch.chunks().size(), e);
+            discardProducer();
+            failAll(batch, new RunstreamException("publisher fenced by another with its transactional id", e));
+        } catch (RuntimeException e) {
+            LOG.warn("transaction of {} chunks failed; aborting it: {}", batch.chunks().size(), e.toString());
             try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
-                producer.close(Duration.ZERO);
-                producer = newProducer();
+                transaction.abortTransaction();
+            } catch (RuntimeException abortFailure) {
+                discardProducer();
             }
-            batch.failAll(new RunstreamException("the transaction failed and was aborted: " + e, e));
-            resync.addAll(batch.runIds());
+            failAll(batch, new RunstreamException("the transaction failed and was aborted: " + e, e));
         }
     }
 
+    /** Fails every chunk of the batch and breaks their runs (see {@link #resume(String)}). */
+    private void failAll(PublishBatch batch, RuntimeException error) {
+        batch.chunks().stream().filter(pending -> !pending.isResume())
+                .forEach(pending -> broken.putIfAbsent(pending.runId(), -1L));
+        batch.failAll(error);
+    }
+
     private void provisionNewRuns(PublishBatch batch) {
-        for (String runId : batch.runIds()) {
-            if (resync.remove(runId)) {
-                nextSequence.remove(runId);
-            }
-        }
-        List<String> unknown = batch.runIds().stream().filter(run -> !nextSequence.containsKey(run)).toList();
+        List<String> unknown = batch.runIds().stream()
+                .filter(run -> !nextSequence.containsKey(run) && !broken.containsKey(run)).toList();
         if (unknown.isEmpty()) {
             return;
         }
@@ -244,24 +324,30 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             if (entry.getValue() instanceof Long next) {
                 nextSequence.put(entry.getKey(), next);
             } else {
+                broken.putIfAbsent(entry.getKey(), -1L);
                 batch.failRun(entry.getKey(), (RuntimeException) entry.getValue());
             }
         }
     }
 
-    /**
-     * Sends one chunk and returns its sequence number. Outside a transaction the chunk's stage completes on the
-     * broker's acknowledgement; inside one, on commit.
-     */
-    private long sendOne(PendingChunk pending) {
-        if (pending.result().isDone()) {
+    /** Sends one chunk in the open transaction and returns its sequence number; its stage completes on commit. */
+    private long sendOne(KafkaProducer<String, byte[]> transaction, PendingChunk pending) {
+        if (pending.isResume() || pending.result().isDone()) {
             return -1;
         }
         String runId = pending.runId();
+        Long failedAt = broken.get(runId);
+        if (failedAt != null) {
+            pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': a " + pending.chunk()
+                    .type() + " chunk was not written: " + (failedAt < 0 ? "an earlier chunk" : "chunk " + failedAt)
+                    + " of the run failed before it; resume the run and write again from the sequence it gives"));
+            return -1;
+        }
         if (pending.expectedSequence() != PendingChunk.ANY_SEQUENCE) {
-            long next = nextSequence.get(runId);
+            long next = nextSequence.getOrDefault(runId, 0L);
             if (pending.expectedSequence() < next) {
-                pending.result().complete(new PublishedChunk(runId, pending.expectedSequence(), true));
+                pending.duplicate().set(true);
+                pending.result().complete(pending.expectedSequence());
                 return -1;
             }
             if (pending.expectedSequence() > next) {
@@ -278,20 +364,74 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         RecordHeaders.put(record.headers(), RecordHeaders.TYPE, pending.chunk().type());
         RecordHeaders.put(record.headers(), RecordHeaders.TRANSIENT, Boolean.toString(pending.chunk().isTransient()));
         RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
-        producer.send(record, (metadata, error) -> {
+        transaction.send(record, (metadata, error) -> {
             if (error != null) {
-                resync.add(runId);
+                broken.merge(runId, sequence, Math::min);
                 pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
                         + sequence + " (" + pending.chunk().type() + ") was not stored: " + error, error));
-            } else if (!transactional) {
-                pending.result().complete(new PublishedChunk(runId, sequence, false));
             }
         });
-        if (transactional) {
-            producer.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
+        if (ingest) {
+            transaction.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
                     record.headers()));
         }
         return sequence;
+    }
+
+    /**
+     * Serves the batch's {@link #resume(String)} requests, all at once: fails the chunks of those runs queued before
+     * their request (handed over before the writer resumed), waits until every chunk handed to Kafka so far is
+     * stored or failed, and numbers each run's next chunks from one past its last stored sequence number.
+     */
+    private void resumeRuns(PublishBatch batch) {
+        Map<String, PendingChunk> requests = new LinkedHashMap<>();
+        for (PendingChunk pending : batch.chunks()) {
+            if (pending.isResume()) {
+                requests.putIfAbsent(pending.runId(), pending);
+            }
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
+        Set<String> resumed = new HashSet<>();
+        for (PendingChunk pending : batch.chunks()) {
+            if (pending.isResume()) {
+                resumed.add(pending.runId());
+            } else if (requests.containsKey(pending.runId()) && !resumed.contains(pending.runId())) {
+                pending.result().completeExceptionally(new RunstreamException("run '" + pending.runId() + "': a "
+                        + pending.chunk().type() + " chunk handed over before the run was resumed was not written"));
+            }
+        }
+        Map<String, Object> next;
+        try {
+            producer().flush();
+            requests.keySet().forEach(nextSequence::remove);
+            next = provisioner.provision(requests.keySet());
+        } catch (RuntimeException e) {
+            next = Map.of();
+            RunstreamException failure = new RunstreamException("could not resume now: " + e, e);
+            requests.keySet().forEach(runId -> broken.putIfAbsent(runId, -1L));
+            batch.chunks().stream().filter(PendingChunk::isResume)
+                    .forEach(request -> request.result().completeExceptionally(failure));
+        }
+        next.forEach((runId, outcome) -> {
+            if (outcome instanceof Long sequence) {
+                broken.remove(runId);
+                nextSequence.put(runId, sequence);
+            } else {
+                broken.putIfAbsent(runId, -1L);
+            }
+            batch.chunks().stream().filter(pending -> pending.isResume() && pending.runId().equals(runId))
+                    .forEach(request -> complete(request, outcome));
+        });
+    }
+
+    private static void complete(PendingChunk request, Object outcome) {
+        if (outcome instanceof Long sequence) {
+            request.result().complete(sequence);
+        } else {
+            request.result().completeExceptionally((RuntimeException) outcome);
+        }
     }
 
     private void failRemaining(RuntimeException error) {
@@ -303,9 +443,13 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     /** Waits until every chunk handed over so far is acknowledged or failed. */
     public void flush() {
-        CompletableFuture<?>[] pending = queue.stream().map(PendingChunk::result).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(pending).exceptionally(error -> null).join();
-        producer.flush();
+        List<CompletableFuture<Long>> pending = new ArrayList<>();
+        PublishBatch writing = current;
+        if (writing != null) {
+            writing.chunks().forEach(chunk -> pending.add(chunk.result()));
+        }
+        queue.forEach(chunk -> pending.add(chunk.result()));
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
     }
 
     /** Sends what was handed over, then closes the Kafka clients. */
@@ -317,7 +461,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(10));
+        KafkaProducer<String, byte[]> open = producer;
+        if (open != null) {
+            open.close(Duration.ofSeconds(10));
+        }
         provisioner.close();
         admin.close(Duration.ofSeconds(5));
         LOG.info("publisher closed");

@@ -116,7 +116,8 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
             }
             String json = text.orElseThrow(() -> new SchemaNotFoundException(
                 "Schema id " + id + " not found in schemas topic " + topicName, 40403));
-            return schemasById.computeIfAbsent(id, k -> new Schema.Parser().parse(json));
+            return schemasById.computeIfAbsent(id, k -> ConfluentRestSchemaRegistryClient.parse(json,
+                "schema id " + k + " in schemas topic " + topicName));
         }
     }
 

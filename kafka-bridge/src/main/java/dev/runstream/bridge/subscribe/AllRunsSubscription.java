@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Membership of a consumer group that reads every run topic (the quoted-prefix pattern), handing each chunk to a
- * handler on its own thread and committing after each handled batch (at-least-once).
+ * handler on its own thread and committing after each handled batch (at-least-once). Only records keyed by their
+ * topic's run are handed over (and only chunks of that run, see {@code ChunkRecordReader}).
  */
 public final class AllRunsSubscription implements AutoCloseable {
 
@@ -43,7 +44,8 @@ public final class AllRunsSubscription implements AutoCloseable {
             while (!closed) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    if (topics.runIdOf(record.topic()).filter(run -> !run.startsWith("--")).isEmpty()) {
+                    if (topics.runIdOf(record.topic()).filter(run -> !run.startsWith("--"))
+                            .filter(run -> run.equals(record.key())).isEmpty()) {
                         continue;
                     }
                     reader.read(record).ifPresent(chunk -> handle(handler, chunk));

@@ -68,6 +68,8 @@ public final class LiveRunFanout implements AutoCloseable {
             Map<String, Object> own = new HashMap<>(props);
             own.putIfAbsent("client.id", topics.prefix() + "-fanout-" + i);
             own.put("allow.auto.create.topics", false);
+            // One poll must not overflow a run's window on its own.
+            own.putIfAbsent("max.poll.records", Math.max(1, Math.min(500, window / 2)));
             loops.add(new FanoutLoop("runstream-fanout-" + i,
                     new KafkaConsumer<>(own, new StringDeserializer(), new ByteArrayDeserializer()), reader, admin,
                     linger, this::releaseIfIdle));

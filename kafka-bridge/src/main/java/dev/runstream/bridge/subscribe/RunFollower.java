@@ -17,7 +17,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * One reader's cursor on a run followed through {@link LiveRunFanout}: the run's chunks in order, from the sequence
- * it started at, as they are stored. Not thread-safe: one reader, one thread.
+ * it started at, as they are stored. Not thread-safe: one reader, one thread. The cursor is an index into the run's
+ * window; chunks the window no longer holds are read from the topic, in reads of at most a window each.
  */
 public final class RunFollower implements AutoCloseable {
 
@@ -67,6 +68,9 @@ public final class RunFollower implements AutoCloseable {
     private long committedEnd(Duration timeout) throws InterruptedException {
         var partition = feed.partition();
         try {
+            // Asked first: ListOffsets of a topic that does not exist yet is logged at ERROR by the admin client.
+            admin.describeTopics(List.of(partition.topic())).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
                             new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
@@ -111,7 +115,7 @@ public final class RunFollower implements AutoCloseable {
                     nextSequence = chunk.sequence() + 1;
                 }
             }
-            if (!window.chunks().isEmpty()) {
+            if (!window.chunks().isEmpty() && feed.atEnd()) {
                 live = true;
             }
             if (!chunks.isEmpty() || left <= 0) {
@@ -120,17 +124,25 @@ public final class RunFollower implements AutoCloseable {
         }
     }
 
-    /** The chunks before the window, for a follower that has not reached it yet; cut one that fell out of it. */
+    /**
+     * The chunks before the window, from the topic, for a follower that has not reached the run's live tail yet (a
+     * reader that starts early in a long run, or reads a backlog slower than the feed); one that had reached the
+     * live tail and fell out of the window since is too slow for the run, and is cut.
+     */
     private List<LiveChunk> catchUp(RunFeed.Window window) throws InterruptedException {
         if (live) {
             throw new FollowerTooSlowException(runId(), nextSequence, feed.window());
         }
-        List<LiveChunk> older = window.firstSequence() > nextSequence
-                ? catchUp.read(runId(), feed.partition(), nextSequence, window.firstSequence())
-                : List.of();
-        cursor = window.firstIndex();
+        if (window.firstSequence() <= nextSequence) {
+            cursor = window.firstIndex();
+            return List.of();
+        }
+        List<LiveChunk> older = catchUp.read(runId(), feed.partition(), nextSequence, window.firstSequence(),
+                feed.window());
         if (!older.isEmpty()) {
             nextSequence = older.get(older.size() - 1).sequence() + 1;
+        } else {
+            cursor = window.firstIndex();
         }
         return older;
     }

@@ -1,6 +1,7 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.ChunkKey;
 import dev.runstream.bridge.config.RecordHeaders;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,16 +56,18 @@ public final class RunSubscriber implements AutoCloseable {
 
     /**
      * The chunks of a run as persisted, in order, up to the end of its topic now: transient chunks left out unless
-     * {@code includeTransient}. Empty when the run has no topic.
+     * {@code includeTransient}. A run whose topic is gone or holds nothing any more (deleted by
+     * {@code run.topic.delete.after.ms}, expired by retention) is read from the persisted changelog instead, without
+     * its transient chunks. Empty when the run has neither, or was erased.
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
         TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
         KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties());
         try {
-            if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty()) {
+            if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty() || isEmpty(consumer, partition)) {
                 return replayFromChangelog(consumer, runId);
             }
-            return read(consumer, partition, runId, includeTransient);
+            return readRunTopic(consumer, partition, runId, includeTransient);
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
             return List.of();
         } finally {
@@ -72,40 +77,60 @@ public final class RunSubscriber implements AutoCloseable {
         }
     }
 
+    private static boolean isEmpty(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
+        List<TopicPartition> partitions = List.of(partition);
+        return consumer.beginningOffsets(partitions, TIMEOUT).get(partition)
+                .equals(consumer.endOffsets(partitions, TIMEOUT).get(partition));
+    }
+
     /**
-     * A run whose topic was deleted (see {@code run.topic.delete.after.ms}) is replayed from the persisted
-     * changelog: the partition of {@code prefix.chunks} its key maps to, filtered by key.
+     * The run's chunks in the persisted changelog: the partition of {@code prefix.chunks} that its run id maps to,
+     * where each chunk has its own key ({@link ChunkKey}). The latest record of a key wins, so the chunks of an erased
+     * run, whose tombstones may not be compacted away yet, are not returned.
      */
     private List<StoredChunk> replayFromChangelog(KafkaConsumer<String, byte[]> consumer, String runId) {
         var partitions = consumer.partitionsFor(topics.chunks(), TIMEOUT);
         if (partitions.isEmpty()) {
             return List.of();
         }
-        int index = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-                runId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions.size();
-        return read(consumer, new TopicPartition(topics.chunks(), index), runId, false);
+        TopicPartition partition = new TopicPartition(topics.chunks(), ChunkKey.partitionOf(runId, partitions.size()));
+        SortedMap<Long, StoredChunk> latest = new TreeMap<>();
+        readToEnd(consumer, partition, record -> ChunkKey.parse(record.key())
+                .filter(key -> key.runId().equals(runId))
+                .ifPresent(key -> {
+                    latest.remove(key.sequence());
+                    reader.read(record).filter(chunk -> chunk.sequence() == key.sequence())
+                            .ifPresent(chunk -> latest.put(key.sequence(), chunk));
+                }));
+        return List.copyOf(latest.values());
     }
 
-    private List<StoredChunk> read(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, String runId,
-            boolean includeTransient) {
+    private List<StoredChunk> readRunTopic(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
+            String runId, boolean includeTransient) {
         List<StoredChunk> chunks = new ArrayList<>();
+        readToEnd(consumer, partition, record -> {
+            if (runId.equals(record.key())
+                    && (includeTransient || !Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers())))) {
+                reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
+            }
+        });
+        return chunks;
+    }
+
+    /** Hands every committed record of {@code partition}, from its start up to its end now, to {@code handler}. */
+    private static void readToEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
+            Consumer<ConsumerRecord<String, byte[]>> handler) {
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (consumer.position(partition) < end && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() >= end) {
-                    break;
+                if (record.offset() < end) {
+                    handler.accept(record);
                 }
-                if (!runId.equals(record.key())
-                        || !includeTransient && Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers()))) {
-                    continue;
-                }
-                reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
             }
         }
-        return chunks;
     }
 
     /**

@@ -49,7 +49,7 @@ class RunAggregationDeadLetterTest {
             fixture.publish(chunks.subList(3, chunks.size()));
 
             TestRecord<String, byte[]> dead = single(fixture);
-            assertThat(dead.key()).isEqualTo(RUN);
+            assertThat(dead.key()).as("the key it had in the chunks topic").isEqualTo(RUN + "/3");
             assertThat(dead.value()).isEqualTo(value);
             assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ERROR)).contains(RUN).contains(reason);
             assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ORIGIN)).isEqualTo("runstream.chunks-0@3");
@@ -88,7 +88,7 @@ class RunAggregationDeadLetterTest {
             fixture.publish(chunks.subList(4, chunks.size()));
 
             TestRecord<String, byte[]> dead = single(fixture);
-            assertThat(dead.key()).isEqualTo(RUN);
+            assertThat(dead.key()).isEqualTo(RUN + "/" + foreign.sequence());
             assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ERROR)).contains("runId").contains("run-2");
             assertThat(fixture.stored("run-2")).isNull();
             assertSameSummary(fixture.stored(RUN), expectedSummary(RUN, chunks));
@@ -134,7 +134,7 @@ class RunAggregationDeadLetterTest {
                 .filter(c -> c.chunk().isTransient()).findFirst().orElseThrow();
         try (TopologyFixture fixture = new TopologyFixture(RunstreamConfig.SOURCE_MODE_PATTERN, stateDir)) {
             ChunkRecord record = ChunkRecordMapper.toRecord(chunk);
-            fixture.pipeTo(fixture.topics.chunks(), RUN, fixture.chunkSerde.encode(record),
+            fixture.pipeTo(fixture.topics.chunks(), RUN + "/" + chunk.sequence(), fixture.chunkSerde.encode(record),
                     TopologyFixture.publisherHeaders(chunk));
 
             assertThat(RecordHeaders.get(single(fixture).headers(), RecordHeaders.ERROR)).contains("transient");

@@ -45,6 +45,7 @@ class RunAggregationTopologyTest {
         List<StoredChunk> chunks = corpus(scenario, "chunks.ndjson", Corpus.RUN_ID, 0);
         try (TopologyFixture fixture = new TopologyFixture(mode, stateDir)) {
             fixture.publish(chunks);
+            fixture.emitPendingSummaries();
 
             RunSummary expected = expectedSummary(Corpus.RUN_ID, chunks);
             assertSameSummary(fixture.stored(Corpus.RUN_ID), expected);
@@ -70,7 +71,8 @@ class RunAggregationTopologyTest {
             for (int i = 0, j = 0; i < chunks.size(); i++) {
                 if (!chunks.get(i).chunk().isTransient()) {
                     KeyValue<String, byte[]> record = log.get(j++);
-                    assertThat(record.key).isEqualTo(chunks.get(i).runId());
+                    assertThat(record.key).as("one key per chunk")
+                            .isEqualTo(chunks.get(i).runId() + "/" + chunks.get(i).sequence());
                     assertThat(record.value).as("bytes unchanged").isEqualTo(written.get(i));
                     assertThat(fixture.chunkSerde.decode(record.value).getTransient$()).isFalse();
                 }
@@ -163,6 +165,10 @@ class RunAggregationTopologyTest {
 
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(description.toString()).doesNotContain("repartition");
-        assertThat(description.toString()).contains("run-summaries");
+        assertThat(description.toString()).contains("Processor: fold-run (stores: [run-summaries])");
+        assertThat(description.subtopologies()).allSatisfy(subtopology -> assertThat(subtopology.nodes())
+                .filteredOn(node -> node instanceof TopologyDescription.Sink)
+                .extracting(node -> ((TopologyDescription.Sink) node).topic())
+                .allMatch(topic -> topic.startsWith(TopologyFixture.PREFIX + "."), "only Runstream's own topics"));
     }
 }

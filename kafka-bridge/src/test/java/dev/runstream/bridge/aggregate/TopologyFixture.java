@@ -17,6 +17,7 @@ import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.StepSummary;
 import dev.runstream.core.testing.Corpus;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,12 +54,22 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, RunSummary> summaries;
     private final Map<String, TestInputTopic<String, byte[]>> inputs = new HashMap<>();
 
+    /** The wall clock the driver starts at: the corpus' chunks are stamped from there on, a millisecond apart. */
+    static final Instant START = Instant.ofEpochMilli(1_800_000_000_000L);
+
+    private final RunstreamConfig config;
+
     TopologyFixture(String sourceMode, Path stateDir) {
+        this(sourceMode, stateDir, Map.of());
+    }
+
+    /** With more settings, e.g. {@code run.abandon.after.ms}; the driver's wall clock starts at {@link #START}. */
+    TopologyFixture(String sourceMode, Path stateDir, Map<String, Object> settings) {
         this.sourceMode = sourceMode;
-        RunstreamConfig config = config(sourceMode);
+        this.config = config(sourceMode, settings);
         Properties props = AggregatorProperties.of(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RunAggregationTopology.build(config, registry), props);
+        driver = new TopologyTestDriver(RunAggregationTopology.build(config, registry), props, START);
         chunks = driver.createOutputTopic(topics.chunks(), Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), Serdes.String().deserializer(),
@@ -68,9 +79,35 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     static RunstreamConfig config(String sourceMode) {
-        return new RunstreamConfig(Map.of(RunstreamConfig.PREFIX_CONFIG, PREFIX,
-                RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                RunstreamConfig.SOURCE_MODE_CONFIG, sourceMode));
+        return config(sourceMode, Map.of());
+    }
+
+    static RunstreamConfig config(String sourceMode, Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put(RunstreamConfig.PREFIX_CONFIG, PREFIX);
+        all.put(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        all.put(RunstreamConfig.SOURCE_MODE_CONFIG, sourceMode);
+        return new RunstreamConfig(all);
+    }
+
+    /**
+     * Lets the wall clock run one emit interval ({@code aggregator.commit.interval.ms}), so that the summary changes
+     * held back for running runs are emitted.
+     */
+    void emitPendingSummaries() {
+        advanceWallClock(Duration.ofMillis(config.getLong(RunstreamConfig.AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG)));
+    }
+
+    void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** Writes an erase marker for {@code runId} to its source, as {@code RunEraser} does. */
+    void erase(String runId, String eraseId) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders.put(headers, RecordHeaders.CONTROL, RecordHeaders.CONTROL_ERASE);
+        RecordHeaders.put(headers, RecordHeaders.ERASE_ID, eraseId);
+        pipe(runId, runId, null, headers);
     }
 
     /** The chunks of a corpus file, attributed to {@code runId}, numbered from {@code firstSequence}. */

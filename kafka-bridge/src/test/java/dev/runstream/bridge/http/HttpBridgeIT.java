@@ -276,6 +276,36 @@ class HttpBridgeIT {
     }
 
     @Test
+    void shouldDeleteARunSoThatItsSummaryAndChunksAreGone() throws Exception {
+        String runId = runId("delete");
+        String other = runId("kept");
+        for (String id : List.of(runId, other)) {
+            List<Chunk> chunks = Corpus.chunksAs("agent-tool", "chunks.ndjson", id);
+            assertThat(post(id, ChunkBodies.render(chunks, ChunkBodyFormat.NDJSON), "application/x-ndjson", null)
+                    .statusCode()).isEqualTo(200);
+            await().atMost(PATIENCE).until(() -> get(instance.uri("/v1/runs/" + id)).statusCode() == 200);
+        }
+
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(instance.uri("/v1/runs/" + runId)).DELETE()
+                .timeout(PATIENCE).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        JsonNode report = Corpus.parse(deleted.body());
+        assertThat(report.get("summaryRemoved").asBoolean()).isTrue();
+        assertThat(report.get("chunkTombstones").asLong()).isPositive();
+        assertThat(get(instance.uri("/v1/runs/" + runId)).statusCode()).isEqualTo(404);
+        try (var subscriber = new dev.runstream.bridge.subscribe.RunSubscriber(instance.config,
+                dev.runstream.bridge.registry.SchemaRegistries.fromConfig(instance.config))) {
+            assertThat(subscriber.replay(runId, true)).isEmpty();
+            assertThat(subscriber.replay(other, true)).hasSize(
+                    Corpus.chunksAs("agent-tool", "chunks.ndjson", other).size());
+        }
+        assertThat(get(instance.uri("/v1/runs/" + other)).statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(instance.uri("/v1/runs/" + runId)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void shouldAnswerErrorsInOneJsonShape() throws Exception {
         String never = runId("never-written");
         await().atMost(PATIENCE).until(() -> get(instance.uri("/v1/runs/" + never)).statusCode() != 503);

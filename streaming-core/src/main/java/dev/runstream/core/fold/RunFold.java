@@ -23,6 +23,9 @@ import java.util.Objects;
  *
  * <p>The fold is pure and idempotent per position: a chunk whose sequence number is not above the summary's
  * {@code lastSequence} has been folded in already and is ignored, so a redelivered record counts once.
+ *
+ * <p>Abandonment: {@link #abandon} marks a running run whose writer went silent; a chunk folded in after that
+ * resumes it as running before it is applied, so the summary goes on as if it had never been abandoned.
  */
 public final class RunFold {
 
@@ -40,6 +43,21 @@ public final class RunFold {
         }
         RunSummary.Builder b = summary.toBuilder();
         apply(b, chunk);
+        return b.build();
+    }
+
+    /**
+     * The summary of a running run whose writer is taken to be gone: status {@link RunStatus#ABANDONED}, everything
+     * else as it was (usage, text and counts stay those of the chunks folded in). Only a {@link RunStatus#RUNNING}
+     * run is abandoned: any other is returned as it is, since a terminal run has ended and a suspended, paused,
+     * waiting or pending one waits, legitimately, for a person or an event.
+     */
+    public static RunSummary abandon(RunSummary summary) {
+        if (summary.status() != RunStatus.RUNNING) {
+            return summary;
+        }
+        RunSummary.Builder b = summary.toBuilder();
+        b.status = RunStatus.ABANDONED;
         return b.build();
     }
 
@@ -76,6 +94,10 @@ public final class RunFold {
     private static void apply(RunSummary.Builder b, StoredChunk stored) {
         Chunk chunk = stored.chunk();
         Instant at = stored.timestamp();
+        if (b.status == RunStatus.ABANDONED) {
+            // The writer was not gone after all: the run goes on, and this chunk says what it comes to.
+            b.status = RunStatus.RUNNING;
+        }
         // Positions skipped since the last chunk were numbered by the writer but left out of this log: the
         // persisted changelog leaves out exactly the transient chunks, so they count as transient ones.
         long skipped = stored.sequence() - b.lastSequence - 1;

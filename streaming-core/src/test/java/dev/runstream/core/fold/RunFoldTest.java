@@ -169,4 +169,54 @@ class RunFoldTest {
         assertThat(summary.error().path("message").asText()).isEqualTo("x");
         assertThat(summary.result().isMissingNode()).isTrue();
     }
+
+    @Test
+    void shouldAbandonARunningRunAndKeepEverythingElseAsItWas() {
+        RunSummary running = fold(start(), stepStart(), text("Hel"), stepFinish("stop", 3, 4));
+
+        RunSummary abandoned = RunFold.abandon(running);
+
+        assertThat(abandoned.status()).isEqualTo(RunStatus.ABANDONED);
+        assertThat(abandoned.isTerminal()).as("a late chunk can still resume it").isFalse();
+        assertThat(abandoned).usingRecursiveComparison().ignoringFields("status").isEqualTo(running);
+    }
+
+    @Test
+    void shouldLeaveRunsThatAreNotRunningAsTheyAre() {
+        RunSummary suspended = fold(start(), toolCall("c1", "delete"), agent("tool-call-approval",
+                "{\"toolCallId\":\"c1\",\"toolName\":\"delete\",\"args\":{},\"resumeSchema\":\"{}\"}"));
+        RunSummary finished = fold(start(), text("x"), finish("stop", 1, 1));
+
+        assertThat(RunFold.abandon(suspended)).isSameAs(suspended);
+        assertThat(RunFold.abandon(finished)).isSameAs(finished);
+    }
+
+    @Test
+    void shouldResumeAnAbandonedRunOnALateChunkWithoutCountingUsageTwice() {
+        Chunk[] all = {start(), stepStart(), text("Hel"), stepFinish("tool-calls", 3, 4), stepStart(), text("lo"),
+                stepFinish("stop", 5, 6), finish("stop", 8, 10)};
+        RunSummary summary = fold(java.util.Arrays.copyOf(all, 4));
+        summary = RunFold.abandon(summary);
+
+        summary = RunFold.fold(summary, new StoredChunk(RUN, 4, Instant.ofEpochMilli(9000), all[4]));
+        assertThat(summary.status()).isEqualTo(RunStatus.RUNNING);
+        for (int i = 5; i < all.length; i++) {
+            summary = RunFold.fold(summary, new StoredChunk(RUN, i, Instant.ofEpochMilli(9000 + i), all[i]));
+        }
+
+        RunSummary neverAbandoned = fold(all);
+        assertThat(summary).usingRecursiveComparison().ignoringFields("lastChunkAt", "finishedAt")
+                .isEqualTo(neverAbandoned);
+        assertThat(summary.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(summary.usage().totalTokens()).hasValue(18);
+    }
+
+    @Test
+    void shouldStayAbandonedWhenOnlyARedeliveredChunkArrives() {
+        RunSummary abandoned = RunFold.abandon(fold(start(), text("a"), text("b")));
+
+        RunSummary after = RunFold.fold(abandoned, new StoredChunk(RUN, 1, Instant.ofEpochMilli(9000), text("a")));
+
+        assertThat(after).isSameAs(abandoned);
+    }
 }

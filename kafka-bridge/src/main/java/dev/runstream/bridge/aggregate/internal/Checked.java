@@ -4,6 +4,7 @@ import dev.runstream.bridge.config.RecordHeaders;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
@@ -31,10 +32,22 @@ public record Checked<T>(T value, byte[] original, String reason) {
      */
     public static <T> FixedKeyRecord<String, Checked<T>> refuse(FixedKeyRecord<String, byte[]> record,
                                                                 Optional<RecordMetadata> metadata, String reason) {
-        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+        return record.<Checked<T>>withValue(new Checked<>(null, record.value(), reason))
+                .withHeaders(refusalHeaders(record.headers(), metadata, reason));
+    }
+
+    /** {@link #refuse(FixedKeyRecord, Optional, String)} for a processor that may change keys; the key is kept. */
+    public static <T> Record<String, Checked<T>> refuse(Record<String, byte[]> record,
+                                                        Optional<RecordMetadata> metadata, String reason) {
+        return record.<Checked<T>>withValue(new Checked<>(null, record.value(), reason))
+                .withHeaders(refusalHeaders(record.headers(), metadata, reason));
+    }
+
+    private static Headers refusalHeaders(Headers original, Optional<RecordMetadata> metadata, String reason) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(original.toArray());
         RecordHeaders.put(headers, RecordHeaders.ERROR, reason);
         RecordHeaders.put(headers, RecordHeaders.ORIGIN, origin(metadata));
-        return record.<Checked<T>>withValue(new Checked<>(null, record.value(), reason)).withHeaders(headers);
+        return headers;
     }
 
     /** {@code topic-partition@offset} of the record being processed, or {@code unknown}. */

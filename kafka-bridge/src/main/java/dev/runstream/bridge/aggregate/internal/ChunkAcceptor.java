@@ -2,6 +2,8 @@ package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.config.ChunkKey;
+import dev.runstream.bridge.config.RecordHeaders;
 import dev.runstream.bridge.registry.InvalidSchemaException;
 import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -18,31 +20,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The step before the aggregate: decodes a record of the chunks topic into its {@link StoredChunk}, or refuses it
- * when it does not decode, belongs to another run than its key, or is transient after all. A registry that cannot be
- * reached is not a reason to refuse: that error propagates and the record is read again by a new stream thread.
+ * The step before the summary processor: decodes a record of the chunks topic into its {@link StoredChunk}, or
+ * refuses it when it does not decode, is not the chunk its key ({@link ChunkKey}) names, or is transient after all.
+ * An erase marker (no value, {@link RecordHeaders#CONTROL} = {@code erase}, keyed by a run id) becomes
+ * {@link FoldInput.Erase}; a tombstone of a chunk key (what an erase writes back to this topic) is skipped. A registry
+ * that cannot be reached is not a reason to refuse: that error propagates and the record is read again by a new
+ * stream thread.
  */
-public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Checked<StoredChunk>> {
+public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Checked<FoldInput>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkAcceptor.class);
 
     private final ConfluentAvroSerde<ChunkRecord> chunkSerde;
-    private FixedKeyProcessorContext<String, Checked<StoredChunk>> context;
+    private FixedKeyProcessorContext<String, Checked<FoldInput>> context;
 
     public ChunkAcceptor(ConfluentAvroSerde<ChunkRecord> chunkSerde) {
         this.chunkSerde = Objects.requireNonNull(chunkSerde, "chunkSerde");
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Checked<StoredChunk>> context) {
+    public void init(FixedKeyProcessorContext<String, Checked<FoldInput>> context) {
         this.context = context;
     }
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        StoredChunk chunk;
+        if (record.value() == null && RunIds.isValid(record.key())
+                && RecordHeaders.isEraseMarker(record.headers())) {
+            context.forward(record.withValue(Checked.accepted(new FoldInput.Erase(record.key()), null)));
+            return;
+        }
+        if (record.value() == null && ChunkKey.parse(record.key()).isPresent()) {
+            LOG.trace("Skipped the tombstone of chunk {} at {}", record.key(),
+                    Checked.origin(context.recordMetadata()));
+            return;
+        }
+        FoldInput chunk;
         try {
-            chunk = accept(record.key(), record.value());
+            chunk = new FoldInput.Fold(accept(record.key(), record.value()));
         } catch (Refused e) {
             Optional<RecordMetadata> metadata = context.recordMetadata();
             LOG.warn("Dead-lettered the record at {}: {}", Checked.origin(metadata), e.getMessage());
@@ -53,32 +68,34 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
     }
 
     private StoredChunk accept(String key, byte[] value) {
-        if (!RunIds.isValid(key)) {
-            throw new Refused("the key " + (key == null ? "is missing" : "is not a run id")
-                    + ": chunks are keyed by their run id");
-        }
+        ChunkKey chunkKey = ChunkKey.parse(key).orElseThrow(() -> new Refused("the key "
+                + (key == null ? "is missing" : "is not <runId>/<sequence>") + ": chunks are keyed per chunk"));
         if (value == null) {
-            throw new Refused("run '" + key + "': the record has no value");
+            throw new Refused("chunk " + key + ": the record has no value");
         }
         ChunkRecord decoded;
         try {
             decoded = chunkSerde.decode(value);
         } catch (WireFormatException | SchemaNotFoundException | InvalidSchemaException e) {
-            throw new Refused("run '" + key + "': the value does not decode as a ChunkRecord: "
+            throw new Refused("run '" + chunkKey.runId() + "': the value does not decode as a ChunkRecord: "
                     + e.getMessage(), e);
         }
-        if (!key.equals(decoded.getRunId())) {
-            throw new Refused("run '" + key + "': field runId holds another run, '"
+        if (!chunkKey.runId().equals(decoded.getRunId())) {
+            throw new Refused("run '" + chunkKey.runId() + "': field runId holds another run, '"
                     + decoded.getRunId() + "' (sequence " + decoded.getSequence() + ")");
         }
+        if (chunkKey.sequence() != decoded.getSequence()) {
+            throw new Refused("run '" + chunkKey.runId() + "': the key names chunk " + chunkKey.sequence()
+                    + " but field sequence holds " + decoded.getSequence());
+        }
         if (decoded.getTransient$()) {
-            throw new Refused("run '" + key + "': chunk " + decoded.getSequence() + " of type '"
+            throw new Refused("run '" + chunkKey.runId() + "': chunk " + decoded.getSequence() + " of type '"
                     + decoded.getType() + "' is transient but reached the persisted log");
         }
         try {
             return ChunkRecordMapper.toStoredChunk(decoded);
         } catch (RuntimeException e) {
-            throw new Refused("run '" + key + "': chunk " + decoded.getSequence() + " of type '"
+            throw new Refused("run '" + chunkKey.runId() + "': chunk " + decoded.getSequence() + " of type '"
                     + decoded.getType() + "' does not map to a chunk: " + e.getMessage(), e);
         }
     }

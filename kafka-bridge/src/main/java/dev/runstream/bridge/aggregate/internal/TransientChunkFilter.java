@@ -1,6 +1,7 @@
 package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.ChunkKey;
 import dev.runstream.bridge.config.RecordHeaders;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.registry.InvalidSchemaException;
@@ -10,29 +11,32 @@ import dev.runstream.bridge.serde.WireFormatException;
 import dev.runstream.core.RunIds;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The first step after the source: drops transient chunks by their {@link RecordHeaders#TRANSIENT} header without
- * decoding them, and passes the rest on with their bytes unchanged. A record without the header is decoded to decide;
- * one that does not decode is refused. A record whose key is not a run id, or (pattern mode) not the run of its
- * topic, or that comes from a reserved run topic such as the anchor, is refused too. A registry that cannot be
- * reached is not a reason to refuse: that error propagates, the stream thread is replaced and the record is read
- * again.
+ * decoding them, and passes the rest on with their bytes and headers unchanged, keyed per chunk
+ * ({@link ChunkKey}: {@code <runId>/<sequence>}, the sequence from the {@link RecordHeaders#SEQUENCE} header). A
+ * record without those headers is decoded to decide; one that does not decode is refused. A record whose key is not
+ * a run id, or (pattern mode) not the run of its topic, or that comes from a reserved run topic such as the anchor,
+ * is refused too. An erase marker (no value, {@link RecordHeaders#CONTROL} = {@code erase}) passes on keyed by its
+ * run id. A registry that cannot be reached is not a reason to refuse: that error propagates, the stream thread is
+ * replaced and the record is read again.
  */
-public final class TransientChunkFilter implements FixedKeyProcessor<String, byte[], Checked<byte[]>> {
+public final class TransientChunkFilter implements Processor<String, byte[], String, Checked<byte[]>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransientChunkFilter.class);
 
     private final RunTopics topics;
     private final boolean patternSource;
     private final ConfluentAvroSerde<ChunkRecord> chunkSerde;
-    private FixedKeyProcessorContext<String, Checked<byte[]>> context;
+    private ProcessorContext<String, Checked<byte[]>> context;
 
     /**
      * @param patternSource whether records come from the run topics (else from the ingest topic)
@@ -44,38 +48,79 @@ public final class TransientChunkFilter implements FixedKeyProcessor<String, byt
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Checked<byte[]>> context) {
+    public void init(ProcessorContext<String, Checked<byte[]>> context) {
         this.context = context;
     }
 
     @Override
-    public void process(FixedKeyRecord<String, byte[]> record) {
+    public void process(Record<String, byte[]> record) {
         Optional<RecordMetadata> metadata = context.recordMetadata();
         String refusal = keyRefusal(record.key(), metadata);
         if (refusal == null && record.value() == null) {
+            if (RecordHeaders.isEraseMarker(record.headers())) {
+                LOG.info("Erase marker of run '{}' at {}", record.key(), Checked.origin(metadata));
+                context.forward(record.withValue(Checked.accepted(null, null)));
+                return;
+            }
             refusal = "run '" + record.key() + "': the record has no value";
         }
         if (refusal == null) {
-            Boolean isTransient = RecordHeaders.isTransient(record.headers());
-            if (isTransient == null) {
-                try {
-                    isTransient = chunkSerde.decode(record.value()).getTransient$();
-                } catch (WireFormatException | SchemaNotFoundException | InvalidSchemaException e) {
-                    refusal = "run '" + record.key() + "': no " + RecordHeaders.TRANSIENT
-                            + " header and the value does not decode as a ChunkRecord: " + e.getMessage();
-                }
-            }
-            if (refusal == null) {
-                if (isTransient) {
-                    LOG.trace("Dropped transient chunk of run '{}' at {}", record.key(), Checked.origin(metadata));
-                } else {
-                    context.forward(record.withValue(Checked.accepted(record.value(), record.value())));
-                }
+            try {
+                pass(record, metadata);
                 return;
+            } catch (UndecodableChunk e) {
+                refusal = e.getMessage();
             }
         }
         LOG.warn("Dead-lettered the record at {}: {}", Checked.origin(metadata), refusal);
         context.forward(Checked.refuse(record, metadata, refusal));
+    }
+
+    /** Drops a transient chunk, or forwards a persistent one keyed by its chunk key. */
+    private void pass(Record<String, byte[]> record, Optional<RecordMetadata> metadata) {
+        Boolean isTransient = RecordHeaders.isTransient(record.headers());
+        if (Boolean.TRUE.equals(isTransient)) {
+            LOG.trace("Dropped transient chunk of run '{}' at {}", record.key(), Checked.origin(metadata));
+            return;
+        }
+        long sequence = sequenceHeader(record.headers());
+        if (isTransient == null || sequence < 0) {
+            ChunkRecord decoded = decode(record);
+            if (decoded.getTransient$()) {
+                LOG.trace("Dropped transient chunk of run '{}' at {}", record.key(), Checked.origin(metadata));
+                return;
+            }
+            sequence = decoded.getSequence();
+        }
+        context.forward(record.withKey(new ChunkKey(record.key(), sequence).toString())
+                .withValue(Checked.accepted(record.value(), record.value())));
+    }
+
+    private ChunkRecord decode(Record<String, byte[]> record) {
+        try {
+            ChunkRecord decoded = chunkSerde.decode(record.value());
+            if (decoded.getSequence() < 0) {
+                throw new UndecodableChunk("run '" + record.key() + "': negative sequence " + decoded.getSequence());
+            }
+            return decoded;
+        } catch (WireFormatException | SchemaNotFoundException | InvalidSchemaException e) {
+            throw new UndecodableChunk("run '" + record.key() + "': no " + RecordHeaders.TRANSIENT + " or "
+                    + RecordHeaders.SEQUENCE + " header and the value does not decode as a ChunkRecord: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The {@link RecordHeaders#SEQUENCE} header as a sequence number, or -1 when it is missing or not one. */
+    private static long sequenceHeader(Headers headers) {
+        String text = RecordHeaders.get(headers, RecordHeaders.SEQUENCE);
+        if (text == null) {
+            return -1;
+        }
+        try {
+            return Math.max(-1, Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Why the key cannot be the record's run, or null when it can. */
@@ -99,5 +144,14 @@ public final class TransientChunkFilter implements FixedKeyProcessor<String, byt
     private static String printable(String key) {
         String cut = key.length() > 64 ? key.substring(0, 64) + "…" : key;
         return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    /** Why a record is refused; carries no stack trace, it is a verdict, not a failure. */
+    private static final class UndecodableChunk extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UndecodableChunk(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -46,6 +46,10 @@ public final class BrokerProperties {
         props.setProperty("min.insync.replicas", "1");
         props.setProperty("num.partitions", "1");
         props.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Runstream creates its topics itself. A producer's metadata request always asks for missing topics to be
+        // created, so with auto-creation on, a run topic deleted (reaped, erased) while a publisher still has it in
+        // its metadata comes back, empty. The same as docker-compose.yml's broker.
+        props.setProperty("auto.create.topics.enable", "false");
 
         // A single node unfences itself on its first heartbeat: heartbeat often so that start is quick.
         props.setProperty("broker.heartbeat.interval.ms", "200");

@@ -58,6 +58,15 @@ public final class IngestHandler implements Handler {
         } catch (ChunkDecodeException e) {
             throw new ApiException(415, "unsupported_media_type", "run '" + runId + "': " + e.reason());
         }
+        if (firstSequence.isPresent() && publisher.needsResume(runId)) {
+            // A writer that gives positions is retrying: the run's numbering is read again from its topic.
+            try {
+                publisher.resume(runId).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new ApiException(503, "resume_failed", "run '" + runId + "' cannot be resumed now: " + e
+                        + "; retry");
+            }
+        }
         IngestReport report = new IngestReport(runId, metrics);
         long next = firstSequence.orElse(0);
         try {

@@ -101,28 +101,51 @@ public final class RunTopicProvisioner implements AutoCloseable {
         if (newTopics.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        newTopics.forEach(topic -> partitions.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
+        newTopics.forEach(topic -> waiting.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
-            admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("new run topics {} not led yet after {}: writing anyway ({})", newTopics.size(), TIMEOUT,
-                    e.toString());
+            // A topic just created may still be unknown to the broker's metadata cache: ask again until it is led.
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                var result = admin.listOffsets(waiting);
+                for (TopicPartition partition : List.copyOf(waiting.keySet())) {
+                    try {
+                        result.partitionResult(partition).get(Math.max(1, deadline - System.nanoTime()),
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                        waiting.remove(partition);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                            waiting.remove(partition);
+                        }
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            if (!waiting.isEmpty()) {
+                LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunstreamException("interrupted while waiting for new run topics", e);
         }
     }
 
-    /** One past the highest {@code runstream.sequence} header in the tail of each run's topic. */
-    private Map<String, Long> nextSequences(List<String> runIds) {
+    /**
+     * One past the highest {@code runstream.sequence} header in the tail of each run's topic; for a run whose tail
+     * is not numbered one by one (a chunk is missing), a {@link RunstreamException} saying where.
+     */
+    private Map<String, Object> nextSequences(List<String> runIds) {
         Map<TopicPartition, String> partitions = new HashMap<>();
         for (String runId : runIds) {
             partitions.put(new TopicPartition(topics.runTopic(runId), 0), runId);
         }
         tailReader.assign(partitions.keySet());
         Map<TopicPartition, Long> ends = tailReader.endOffsets(partitions.keySet(), TIMEOUT);
-        Map<String, Long> next = new HashMap<>();
+        Map<String, Object> next = new HashMap<>();
         for (Map.Entry<TopicPartition, String> entry : partitions.entrySet()) {
             next.put(entry.getValue(), 0L);
             long end = ends.getOrDefault(entry.getKey(), 0L);
@@ -133,13 +156,23 @@ public final class RunTopicProvisioner implements AutoCloseable {
                 tailReader.seek(entry.getKey(), start);
             }
         }
+        Map<String, Long> last = new HashMap<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && !caughtUp(ends)) {
             for (ConsumerRecord<byte[], byte[]> record : tailReader.poll(Duration.ofMillis(100))) {
-                String sequence = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
-                if (sequence != null) {
-                    next.merge(partitions.get(new TopicPartition(record.topic(), record.partition())),
-                            Long.parseLong(sequence) + 1, Math::max);
+                String header = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
+                String runId = partitions.get(new TopicPartition(record.topic(), record.partition()));
+                if (header == null || next.get(runId) instanceof RuntimeException) {
+                    continue;
+                }
+                long sequence = Long.parseLong(header);
+                Long previous = last.put(runId, sequence);
+                if (previous != null && sequence != previous + 1) {
+                    next.put(runId, new RunstreamException("run '" + runId + "': its topic is not numbered one by one: "
+                            + "sequence " + sequence + " at offset " + record.offset() + " follows sequence "
+                            + previous));
+                } else {
+                    next.merge(runId, sequence + 1, (a, b) -> Math.max((Long) a, (Long) b));
                 }
             }
         }

@@ -35,8 +35,11 @@ public final class CatchUpReader implements AutoCloseable {
         this.idle = new ArrayBlockingQueue<>(consumers);
     }
 
-    /** The chunks of the run in {@code partition} with {@code from <= sequence < to}, in order. */
-    public List<LiveChunk> read(String runId, TopicPartition partition, long from, long to)
+    /**
+     * The chunks of the run in {@code partition} with {@code from <= sequence < to}, in order, at most {@code max}
+     * of them (a reader far behind catches up in several reads, so that none holds more than {@code max}).
+     */
+    public List<LiveChunk> read(String runId, TopicPartition partition, long from, long to, int max)
             throws InterruptedException {
         permits.acquire();
         KafkaConsumer<String, byte[]> consumer = idle.poll();
@@ -44,7 +47,7 @@ public final class CatchUpReader implements AutoCloseable {
             if (consumer == null) {
                 consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             }
-            return read(consumer, runId, partition, from, to);
+            return read(consumer, runId, partition, from, to, max);
         } catch (RuntimeException e) {
             if (consumer != null) {
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
@@ -61,7 +64,7 @@ public final class CatchUpReader implements AutoCloseable {
     }
 
     private List<LiveChunk> read(KafkaConsumer<String, byte[]> consumer, String runId, TopicPartition partition,
-            long from, long to) {
+            long from, long to, int max) {
         List<LiveChunk> out = new ArrayList<>();
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -77,7 +80,7 @@ public final class CatchUpReader implements AutoCloseable {
                     continue;
                 }
                 long sequence = stored.get().sequence();
-                if (sequence >= to) {
+                if (sequence >= to || out.size() >= max) {
                     return out;
                 }
                 if (sequence >= from) {

@@ -137,10 +137,12 @@ public final class FanoutLoop implements AutoCloseable {
             TopicPartition partition = entry.getKey();
             Long position = position(partition);
             List<LiveChunk> chunks = read.getOrDefault(partition, List.of());
-            if (!chunks.isEmpty() || position != null && !position.equals(positions.get(partition))) {
+            boolean atEnd = consumer.currentLag(partition).orElse(-1) == 0;
+            if (!chunks.isEmpty() || atEnd != entry.getValue().atEnd()
+                    || position != null && !position.equals(positions.get(partition))) {
                 long newPosition = position == null ? positions.getOrDefault(partition, 0L) : position;
                 positions.put(partition, newPosition);
-                entry.getValue().append(chunks, offsets.getOrDefault(partition, List.of()), newPosition);
+                entry.getValue().append(chunks, offsets.getOrDefault(partition, List.of()), newPosition, atEnd);
             }
         }
     }

@@ -29,6 +29,8 @@ public final class RunFeed {
     /** The offset of the first chunk that ended the stream, or -1. */
     private long endOffset = -1;
     private RuntimeException failure;
+    /** Whether the last poll left nothing of the topic unread: the window is the run's live tail. */
+    private volatile boolean atEnd;
     private int followers;
     private long idleSince = System.nanoTime();
 
@@ -50,10 +52,14 @@ public final class RunFeed {
         return window;
     }
 
-    /** Appends what was read, up to {@code newPosition}, and wakes the followers. Called by the loop only. */
-    public void append(List<LiveChunk> read, List<Long> readOffsets, long newPosition) {
+    /**
+     * Appends what was read, up to {@code newPosition}, and wakes the followers; {@code nowAtEnd} says whether the
+     * topic has been read to its end. Called by the loop only.
+     */
+    public void append(List<LiveChunk> read, List<Long> readOffsets, long newPosition, boolean nowAtEnd) {
         lock.lock();
         try {
+            atEnd = nowAtEnd;
             for (int i = 0; i < read.size(); i++) {
                 LiveChunk chunk = read.get(i);
                 chunks.add(chunk);
@@ -75,6 +81,11 @@ public final class RunFeed {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the feed has read its topic to the end: its window holds the run's live tail. */
+    public boolean atEnd() {
+        return atEnd;
     }
 
     /** Ends every follower's wait with {@code error}. */

@@ -1,0 +1,160 @@
+package dev.runstream.bridge.aggregate.internal;
+
+import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.RunFold;
+import dev.runstream.core.fold.RunStatus;
+import dev.runstream.core.fold.RunSummary;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each run's {@link RunSummary} in the store {@code run-summaries} (keyed by run id) and emits its changes,
+ * keyed by run id. Its input is keyed per chunk, so it reads the run from the value: no repartition is needed, as
+ * the chunks topic is partitioned by run id.
+ *
+ * <ul>
+ *   <li>A chunk is folded with {@link RunFold}. A change that leaves a running run running is emitted at the next
+ *       emit punctuation (every {@code aggregator.commit.interval.ms}, as the DSL's record cache did); any other
+ *       change (a new run, a status change, an update of a run that is not running) is emitted at once.</li>
+ *   <li>An erase removes the summary and emits an {@link SummaryUpdate#erased} update covering chunk keys
+ *       {@code 0..lastSequence} (transient positions included, which were never persisted: a tombstone of a key that
+ *       never existed is harmless), with headers saying what was done ({@link RecordHeaders#ERASE_ID},
+ *       {@link RecordHeaders#ERASED_CHUNKS}, {@link RecordHeaders#ERASED_SUMMARY},
+ *       {@link RecordHeaders#ERASE_MARKER_OFFSET}). A chunk after it starts a new summary.</li>
+ *   <li>With {@code run.abandon.after.ms} on, a wall-clock punctuation marks running runs whose last chunk is older
+ *       than that {@link RunStatus#ABANDONED} ({@link RunFold#abandon}). It looks only at the running runs
+ *       ({@link OpenRuns}, in memory), not at the whole store.</li>
+ * </ul>
+ */
+public final class RunSummaryProcessor implements Processor<String, FoldInput, String, SummaryUpdate> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunSummaryProcessor.class);
+    /** Summaries read per emit punctuation while the running runs are rebuilt from the store. */
+    static final int REBUILD_STEP = 1000;
+    static final Duration MIN_ABANDON_CHECK = Duration.ofSeconds(1);
+    static final Duration MAX_ABANDON_CHECK = Duration.ofSeconds(60);
+
+    private final String storeName;
+    private final Duration emitInterval;
+    private final long abandonAfterMs;
+    private final OpenRuns open = new OpenRuns();
+    private ProcessorContext<String, SummaryUpdate> context;
+    private TimestampedKeyValueStore<String, RunSummary> store;
+
+    /**
+     * @param emitInterval   how often pending changes of running runs are emitted
+     * @param abandonAfterMs idle time after which a running run is abandoned; -1: never
+     */
+    public RunSummaryProcessor(String storeName, Duration emitInterval, long abandonAfterMs) {
+        this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.emitInterval = Objects.requireNonNull(emitInterval, "emitInterval");
+        this.abandonAfterMs = abandonAfterMs;
+    }
+
+    /** A tenth of the idle time, between {@link #MIN_ABANDON_CHECK} and {@link #MAX_ABANDON_CHECK}. */
+    public static Duration abandonCheckInterval(long abandonAfterMs) {
+        long tenth = Math.max(abandonAfterMs / 10, MIN_ABANDON_CHECK.toMillis());
+        return Duration.ofMillis(Math.min(tenth, MAX_ABANDON_CHECK.toMillis()));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SummaryUpdate> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitPending());
+        if (abandonAfterMs >= 0) {
+            context.schedule(abandonCheckInterval(abandonAfterMs), PunctuationType.WALL_CLOCK_TIME,
+                    this::abandonIdleRuns);
+        }
+    }
+
+    @Override
+    public void process(Record<String, FoldInput> record) {
+        switch (record.value()) {
+            case FoldInput.Fold fold -> fold(record, fold.chunk());
+            case FoldInput.Erase erase -> erase(record, erase.runId());
+        }
+    }
+
+    private void fold(Record<String, FoldInput> record, StoredChunk chunk) {
+        String runId = chunk.runId();
+        RunSummary before = summary(runId);
+        RunSummary base = before == null ? RunSummary.empty(runId) : before;
+        RunSummary after = SummaryFold.fold(base, chunk);
+        if (after == base && before != null) {
+            return;
+        }
+        store.put(runId, ValueAndTimestamp.make(after, record.timestamp()));
+        open.track(after);
+        if (before != null && before.status() == RunStatus.RUNNING && after.status() == RunStatus.RUNNING) {
+            open.markPending(runId);
+        } else {
+            open.clearPending(runId);
+            emit(runId, SummaryUpdate.changed(after), record.timestamp());
+        }
+    }
+
+    private void erase(Record<String, FoldInput> record, String runId) {
+        RunSummary before = summary(runId);
+        long chunkKeys = before == null ? 0 : before.lastSequence() + 1;
+        if (before != null) {
+            store.delete(runId);
+        }
+        open.forget(runId);
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        String eraseId = RecordHeaders.get(record.headers(), RecordHeaders.ERASE_ID);
+        RecordHeaders.put(headers, RecordHeaders.ERASE_ID, eraseId == null ? "" : eraseId);
+        RecordHeaders.put(headers, RecordHeaders.ERASED_CHUNKS, Long.toString(chunkKeys));
+        RecordHeaders.put(headers, RecordHeaders.ERASED_SUMMARY, Boolean.toString(before != null));
+        context.recordMetadata().ifPresent(metadata -> RecordHeaders.put(headers,
+                RecordHeaders.ERASE_MARKER_OFFSET, Long.toString(metadata.offset())));
+        context.forward(new Record<>(runId, SummaryUpdate.erased(chunkKeys), record.timestamp(), headers));
+        LOG.info("Erased run '{}': summary {}, {} chunk key(s) tombstoned (erase {})", runId,
+                before == null ? "absent" : "removed", chunkKeys, eraseId);
+    }
+
+    private void emitPending() {
+        open.rebuildStep(store, REBUILD_STEP);
+        for (String runId : open.drainPending()) {
+            ValueAndTimestamp<RunSummary> stored = store.get(runId);
+            if (stored != null) {
+                emit(runId, SummaryUpdate.changed(stored.value()), stored.timestamp());
+            }
+        }
+    }
+
+    private void abandonIdleRuns(long now) {
+        for (String runId : open.idleSince(now - abandonAfterMs)) {
+            RunSummary summary = summary(runId);
+            open.forget(runId);
+            if (summary == null || summary.status() != RunStatus.RUNNING) {
+                continue;
+            }
+            RunSummary abandoned = RunFold.abandon(summary);
+            store.put(runId, ValueAndTimestamp.make(abandoned, now));
+            emit(runId, SummaryUpdate.changed(abandoned), now);
+            LOG.info("Run '{}' abandoned: no chunk since {} (sequence {})", runId,
+                    summary.lastChunkAt().orElse(null), summary.lastSequence());
+        }
+    }
+
+    private void emit(String runId, SummaryUpdate update, long timestamp) {
+        context.forward(new Record<>(runId, update, timestamp,
+                new org.apache.kafka.common.header.internals.RecordHeaders()));
+    }
+
+    private RunSummary summary(String runId) {
+        ValueAndTimestamp<RunSummary> stored = store.get(runId);
+        return stored == null ? null : stored.value();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.runstream.bridge.node;
+
+import dev.runstream.bridge.aggregate.RunAggregator;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.http.BridgeConfig;
+import dev.runstream.bridge.http.BridgeServices;
+import dev.runstream.bridge.http.HttpBridge;
+import dev.runstream.bridge.lifecycle.RunEraser;
+import dev.runstream.bridge.lifecycle.RunTopicReaper;
+import dev.runstream.bridge.publish.KafkaRunPublisher;
+import dev.runstream.bridge.registry.SchemaRegistries;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.subscribe.LiveRunFanout;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Runstream instance on a Kafka cluster, wired as {@code serve} runs it: the HTTP/SSE bridge (started first, so
+ * that its port is the aggregator's {@code application.server}), the schema registry, the run aggregator, the topic
+ * reaper (when run topics are deleted after use), the publisher, the live fan-out and the run eraser. Instances with
+ * the same prefix and application id share the work. Closing stops everything, last started first.
+ */
+public final class RunstreamNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunstreamNode.class);
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private HttpBridge bridge;
+    private RunstreamConfig config;
+    private RunAggregator aggregator;
+    private KafkaRunPublisher publisher;
+    private LiveRunFanout fanout;
+
+    private RunstreamNode() {
+    }
+
+    /**
+     * Starts an instance with {@code settings} (Runstream's and the bridge's; {@code bootstrap.servers} given), its
+     * HTTP bridge on {@code httpHost:httpPort} (port 0: any free one).
+     */
+    public static RunstreamNode start(Map<String, ?> settings, String httpHost, int httpPort) {
+        RunstreamNode node = new RunstreamNode();
+        try {
+            node.startAll(new HashMap<>(settings), httpHost, httpPort);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, Object> settings, String httpHost, int httpPort) {
+        BridgeConfig bridgeConfig = new BridgeConfig(settings);
+        bridge = started(HttpBridge.start(bridgeConfig, httpHost, httpPort));
+        HostInfo advertised = bridge.advertised();
+        settings.putIfAbsent("kafka.streams.application.server", advertised.host() + ":" + advertised.port());
+        config = new RunstreamConfig(settings);
+        SchemaRegistryClient registry = started(SchemaRegistries.fromConfig(config));
+        aggregator = started(new RunAggregator(config, registry).start());
+        if (config.getLong(RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
+            Admin admin = started(Admin.create(config.clientProperties("admin")));
+            started(new RunTopicReaper(config, aggregator, admin, Clock.systemUTC()));
+        }
+        publisher = started(new KafkaRunPublisher(config, registry));
+        fanout = started(new LiveRunFanout(config, registry,
+                bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
+                bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
+                Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG))));
+        RunEraser eraser = started(new RunEraser(config, registry));
+        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser));
+    }
+
+    private <T extends AutoCloseable> T started(T component) {
+        running.push(component);
+        return component;
+    }
+
+    public RunstreamConfig config() {
+        return config;
+    }
+
+    public HttpBridge bridge() {
+        return bridge;
+    }
+
+    public RunAggregator aggregator() {
+        return aggregator;
+    }
+
+    public KafkaRunPublisher publisher() {
+        return publisher;
+    }
+
+    public LiveRunFanout fanout() {
+        return fanout;
+    }
+
+    /** {@code http://127.0.0.1:<port><pathAndQuery>}: this instance's HTTP bridge on loopback. */
+    public URI localUri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + bridge.port() + pathAndQuery);
+    }
+
+    @Override
+    public void close() {
+        synchronized (running) {
+            while (!running.isEmpty()) {
+                AutoCloseable component = running.pop();
+                try {
+                    component.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} failed", component, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.runstream.bridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RunstreamConfigTest {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"run.abandon.after.ms, 0", "run.abandon.after.ms, -2", "erase.max.compaction.lag.ms, 0",
+            "erase.max.compaction.lag.ms, -5"})
+    void shouldRefuseADurationThatIsNeitherMinusOneNorPositive(String key, long value) {
+        assertThatThrownBy(() -> new RunstreamConfig(Map.of(key, value))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key).hasMessageContaining("-1 or at least 1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {RunstreamConfig.RUN_ABANDON_AFTER_MS_CONFIG,
+            RunstreamConfig.ERASE_MAX_COMPACTION_LAG_MS_CONFIG})
+    void shouldTakeMinusOneToTurnADurationOff(String key) {
+        assertThat(new RunstreamConfig(Map.of(key, "-1")).getLong(key)).isEqualTo(-1L);
+        assertThat(new RunstreamConfig(Map.of(key, "2500")).getLong(key)).isEqualTo(2500L);
+    }
+}

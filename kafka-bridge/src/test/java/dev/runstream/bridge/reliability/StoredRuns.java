@@ -1,0 +1,131 @@
+package dev.runstream.bridge.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.core.chunk.Chunk;
+import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.RunFold;
+import dev.runstream.core.fold.RunSummary;
+import dev.runstream.core.fold.StepSummary;
+import dev.runstream.core.testing.JsonEquality;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads what Kafka stored, without Runstream's readers in between: a raw {@code read_committed} consumer on a topic,
+ * and the checks every reliability test ends with — each chunk stored exactly once, in order, numbered from 0 — and
+ * the summary the aggregator should hold, folded in memory from those same stored chunks.
+ */
+final class StoredRuns {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrap;
+    private final ConfluentAvroSerde<ChunkRecord> serde;
+
+    StoredRuns(String bootstrap, SchemaRegistryClient registry) {
+        this.bootstrap = bootstrap;
+        this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
+    }
+
+    /** Every committed record of every partition of {@code topic}, partition by partition, in offset order. */
+    List<ConsumerRecord<String, byte[]>> read(String topic) {
+        return read(List.of(topic)).get(topic);
+    }
+
+    /**
+     * Every committed record of each topic, partition by partition, in offset order: one consumer for all of them
+     * (a consumer per topic spends about half a second on metadata each).
+     */
+    Map<String, List<ConsumerRecord<String, byte[]>>> read(Collection<String> topics) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "isolation.level", "read_committed", "enable.auto.commit", false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            Map<String, List<ConsumerRecord<String, byte[]>>> records = new LinkedHashMap<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, TIMEOUT)
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                records.put(topic, new ArrayList<>());
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                assertThat(System.nanoTime()).as("reading %s to their ends %s", topics, ends).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> records.get(record.topic()).add(record));
+            }
+            return records;
+        }
+    }
+
+    StoredChunk decode(ConsumerRecord<String, byte[]> record) {
+        return ChunkRecordMapper.toStoredChunk(serde.decode(record.value()));
+    }
+
+    /**
+     * Asserts that the run's topic holds exactly {@code intended}, once each, in order: record i has key
+     * {@code runId}, header and field sequence i, and the JSON of chunk i. Returns the stored chunks.
+     */
+    List<StoredChunk> assertStoredExactlyOnce(String topic, String runId, List<Chunk> intended) {
+        return assertStoredExactlyOnce(topic, runId, intended, read(topic));
+    }
+
+    /** As {@link #assertStoredExactlyOnce(String, String, List)}, on records read already. */
+    List<StoredChunk> assertStoredExactlyOnce(String topic, String runId, List<Chunk> intended,
+            List<ConsumerRecord<String, byte[]>> records) {
+        List<StoredChunk> stored = new ArrayList<>();
+        List<String> sequences = records.stream()
+                .map(r -> RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).toList();
+        assertThat(sequences).as("sequence headers of run %s", runId).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, intended.size()).mapToObj(Integer::toString).toList());
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            StoredChunk chunk = decode(record);
+            assertThat(record.key()).as("key of %s@%d", topic, record.offset()).isEqualTo(runId);
+            assertThat(chunk.runId()).isEqualTo(runId);
+            assertThat(chunk.sequence()).as("sequence field of %s@%d", topic, record.offset()).isEqualTo(i);
+            assertThat(JsonEquality.equal(chunk.chunk().json(), intended.get(i).json()))
+                    .as("chunk %d of run %s: stored %s, written %s", i, runId, chunk.chunk().json(),
+                            intended.get(i).json()).isTrue();
+            stored.add(chunk);
+        }
+        return stored;
+    }
+
+    /** {@link RunFold} over the chunks the aggregator keeps: the non-transient ones, as stored. */
+    static RunSummary fold(String runId, List<StoredChunk> stored) {
+        RunFold.Accumulator fold = RunFold.accumulator(runId);
+        stored.stream().filter(chunk -> !chunk.chunk().isTransient()).forEach(fold::accept);
+        return fold.summary();
+    }
+
+    /** Whether two summaries agree, comparing usage by its JSON (the Avro mapping does not keep the raw form). */
+    static void assertSameSummary(RunSummary actual, RunSummary expected) {
+        assertThat(actual).as("summary of run %s", expected.runId()).isNotNull();
+        assertThat(actual).usingRecursiveComparison().ignoringFields("usage", "steps").isEqualTo(expected);
+        assertThat(actual.usage().toJson()).as("usage of run %s", expected.runId())
+                .isEqualTo(expected.usage().toJson());
+        assertThat(actual.steps().stream().map(StoredRuns::describe).toList())
+                .isEqualTo(expected.steps().stream().map(StoredRuns::describe).toList());
+    }
+
+    private static String describe(StepSummary step) {
+        return step.name() + "|" + step.status() + "|" + step.usage().toJson();
+    }
+}
