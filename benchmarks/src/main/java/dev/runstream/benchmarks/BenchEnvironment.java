@@ -43,21 +43,26 @@ public final class BenchEnvironment implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Admin admin;
     private final SchemaRegistryClient registry;
+    private final Map<String, String> common;
 
-    private BenchEnvironment(Path dir, EmbeddedKafkaBroker broker) {
+    private BenchEnvironment(Path dir, EmbeddedKafkaBroker broker, Map<String, String> common) {
         this.dir = dir;
         this.broker = broker;
+        this.common = Map.copyOf(common);
         this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
         this.registry = SchemaRegistries.fromConfig(config("bench", Map.of()));
     }
 
-    /** Starts a broker with its data under {@code dir}, which {@link #close()} deletes. */
-    public static BenchEnvironment start(Path dir) {
+    /**
+     * Starts a broker with its data under {@code dir}, which {@link #close()} deletes; {@code common} Runstream
+     * settings go to every benchmark's configuration (both sides).
+     */
+    public static BenchEnvironment start(Path dir, Map<String, String> common) {
         // Deleted topics' files go at once rather than after a minute: each benchmark deletes its topics, and the
         // data may be in memory (see BenchmarkMain.brokerDir).
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dir.resolve("kafka"))
                 .brokerProperty("log.segment.delete.delay.ms", "1000").build().start();
-        return new BenchEnvironment(dir, broker);
+        return new BenchEnvironment(dir, broker, common);
     }
 
     public String bootstrapServers() {
@@ -83,6 +88,7 @@ public final class BenchEnvironment implements AutoCloseable {
         settings.put(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         settings.put(RunstreamConfig.PREFIX_CONFIG, prefix);
         settings.put("kafka.streams.state.dir", dir.resolve("streams").resolve(prefix).toString());
+        settings.putAll(common);
         settings.putAll(extra);
         return new RunstreamConfig(settings);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -15,10 +16,11 @@ import java.util.Set;
  * @param only     the benchmarks to run, in {@link #BENCHMARKS} order; all when not given
  * @param output   where the JSON goes
  * @param dataDir  where the broker keeps its data (a new directory under it); default: memory if it has room
+ * @param runstreamConfig Runstream settings given to every benchmark's clients, Runstream's and raw Kafka's alike
  * @param help     whether only the usage was asked for
  */
 public record BenchOptions(BenchSettings settings, Set<String> only, Path output, Optional<Path> dataDir,
-        boolean help) {
+        Map<String, String> runstreamConfig, boolean help) {
 
     /** Every benchmark, in the order they run. */
     public static final List<String> BENCHMARKS = List.of("codec", "publish", "live", "run-start", "aggregation",
@@ -30,6 +32,8 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
               --full       the issue's loads (1 000 live runs x 20 chunks/s, ...); about half an hour
               --only=...   some of: %s
               --publish-runs=1,100,1000   the concurrent runs of the publish benchmark
+              --config=KEY=VALUE  a Runstream setting for both sides (e.g. kafka.producer.compression.type=none)
+              --set=NAME=VALUE  any size of BenchSettings (e.g. --set=liveRuns=500; durations in ms); repeatable
               --out=FILE   the JSON results (default: results.json next to the jar)
               --data-dir=DIR  where the broker keeps its data (default: /dev/shm when it has 8 GB free, else /tmp)""".formatted(
             String.join(",", BENCHMARKS));
@@ -39,6 +43,7 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
         only = Set.copyOf(only);
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(dataDir, "dataDir");
+        runstreamConfig = Map.copyOf(runstreamConfig);
     }
 
     public static BenchOptions parse(String[] args, Path defaultOutput) {
@@ -46,8 +51,10 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
         Set<String> only = new LinkedHashSet<>(BENCHMARKS);
         Path output = defaultOutput;
         Optional<Path> dataDir = Optional.empty();
+        Map<String, String> runstreamConfig = new java.util.LinkedHashMap<>();
         boolean help = false;
         List<Integer> publishRuns = null;
+        List<String[]> overrides = new java.util.ArrayList<>();
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 settings = BenchSettings.quick();
@@ -68,6 +75,12 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("not a list of run counts: " + arg, e);
                 }
+            } else if (arg.startsWith("--set=") && arg.indexOf('=', "--set=".length()) > 0) {
+                String assignment = arg.substring("--set=".length());
+                overrides.add(assignment.split("=", 2));
+            } else if (arg.startsWith("--config=") && arg.indexOf('=', "--config=".length()) > 0) {
+                String[] setting = arg.substring("--config=".length()).split("=", 2);
+                runstreamConfig.put(setting[0], setting[1]);
             } else if (arg.startsWith("--data-dir=") && arg.length() > "--data-dir=".length()) {
                 dataDir = Optional.of(Path.of(arg.substring("--data-dir=".length())));
             } else if (arg.startsWith("--out=") && arg.length() > "--out=".length()) {
@@ -81,7 +94,10 @@ public record BenchOptions(BenchSettings settings, Set<String> only, Path output
         if (publishRuns != null) {
             settings = settings.withPublishRuns(publishRuns);
         }
-        return new BenchOptions(settings, only, output, dataDir, help);
+        for (String[] override : overrides) {
+            settings = settings.with(override[0], override[1]);
+        }
+        return new BenchOptions(settings, only, output, dataDir, runstreamConfig, help);
     }
 
     public boolean includes(String benchmark) {

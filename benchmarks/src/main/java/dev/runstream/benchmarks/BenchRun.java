@@ -35,7 +35,7 @@ final class BenchRun {
             long begin = System.nanoTime();
             Path dir = BenchmarkMain.brokerDir(options.dataDir().orElse(null));
             report.details("broker").put("dataDir", dir.toString()).put("fileStore", fileStore(dir));
-            try (BenchEnvironment env = BenchEnvironment.start(dir)) {
+            try (BenchEnvironment env = BenchEnvironment.start(dir, options.runstreamConfig())) {
                 progress("broker", "started at %s in %d ms, data in %s (%s)", env.bootstrapServers(),
                         env.brokerStartupTime().toMillis(), dir, fileStore(dir));
                 if (options.includes("publish")) {

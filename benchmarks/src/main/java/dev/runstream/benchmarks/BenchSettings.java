@@ -63,7 +63,7 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
         return new BenchSettings("quick", List.of(1, 100, 1000), 100_000, 3,
                 200, 10, Duration.ofSeconds(5), Duration.ofSeconds(15), 20,
                 50, 400, 10, 20_000, 3,
-                10_000, 200, 2, Duration.ofSeconds(10),
+                10_000, 200, 1, Duration.ofSeconds(10),
                 1, 3, Duration.ofSeconds(1));
     }
 
@@ -72,7 +72,7 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
         return new BenchSettings("full", List.of(1, 100, 1000), 300_000, 3,
                 1000, 20, Duration.ofSeconds(10), Duration.ofSeconds(40), 100,
                 200, 1000, 40, 200_000, 5,
-                10_000, 1000, 2, Duration.ofSeconds(30),
+                10_000, 1000, 1, Duration.ofSeconds(30),
                 2, 5, Duration.ofSeconds(2));
     }
 
@@ -91,6 +91,44 @@ public record BenchSettings(String mode, List<Integer> publishRuns, int publishC
                 liveMeasure, runStartSamples, aggregationRuns, aggregationChunks, newRunSamples, replayChunks,
                 replayRounds, sseSubscribers, sseRuns, sseRatePerRun, sseIdle, jmhForks, jmhIterations,
                 jmhIterationTime);
+    }
+
+    /**
+     * These settings with one changed by name (a record component): integers as numbers, durations in
+     * milliseconds, {@code publishRuns} as a comma-separated list.
+     *
+     * @throws IllegalArgumentException naming the setting when there is none of that name or the value does not fit
+     */
+    public BenchSettings with(String name, String value) {
+        RecordComponent[] components = BenchSettings.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        boolean found = false;
+        try {
+            for (int i = 0; i < components.length; i++) {
+                values[i] = components[i].getAccessor().invoke(this);
+                if (components[i].getName().equals(name) && !name.equals("mode")) {
+                    found = true;
+                    Class<?> type = components[i].getType();
+                    values[i] = type == int.class ? Integer.parseInt(value.trim())
+                            : type == Duration.class ? Duration.ofMillis(Long.parseLong(value.trim()))
+                            : java.util.Arrays.stream(value.split(",")).map(String::trim).map(Integer::valueOf)
+                                    .toList();
+                }
+            }
+            if (!found) {
+                throw new IllegalArgumentException("no setting '" + name + "'");
+            }
+            Class<?>[] types = java.util.Arrays.stream(components).map(RecordComponent::getType)
+                    .toArray(Class<?>[]::new);
+            return BenchSettings.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting '" + name + "': '" + value + "' is not a number", e);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof IllegalArgumentException bad ? bad
+                    : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every setting by name, durations in milliseconds: for the JSON results. */

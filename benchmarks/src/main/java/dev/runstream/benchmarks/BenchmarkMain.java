@@ -81,6 +81,7 @@ public final class BenchmarkMain {
         env.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         env.put("settings", options.settings().describe());
         env.put("only", options.only());
+        env.put("runstreamConfig", options.runstreamConfig());
         return env;
     }
 

@@ -25,7 +25,8 @@ class BenchOptionsTest {
     @Test
     void shouldTakeTheFullModeTheChosenBenchmarksAndTheOutput() {
         BenchOptions options = BenchOptions.parse(new String[] {"--publish-runs=10,20", "--full",
-                "--only=publish,codec", "--out=/tmp/r.json", "--data-dir=/var/tmp/bench"}, DEFAULT_OUTPUT);
+                "--only=publish,codec", "--out=/tmp/r.json", "--data-dir=/var/tmp/bench",
+                "--config=kafka.producer.compression.type=none"}, DEFAULT_OUTPUT);
 
         assertThat(options.settings().mode()).isEqualTo("full");
         assertThat(options.settings().publishRuns()).containsExactly(10, 20);
@@ -34,6 +35,7 @@ class BenchOptionsTest {
         assertThat(options.includes("live")).isFalse();
         assertThat(options.output()).isEqualTo(Path.of("/tmp/r.json"));
         assertThat(options.dataDir()).contains(Path.of("/var/tmp/bench"));
+        assertThat(options.runstreamConfig()).containsEntry("kafka.producer.compression.type", "none");
     }
 
     @Test
@@ -56,6 +58,23 @@ class BenchOptionsTest {
         assertThat(full.sseSubscribers()).isGreaterThanOrEqualTo(10_000);
         assertThat(quick.publishRuns()).isEqualTo(List.of(1, 100, 1000));
         assertThat(quick.describe()).containsEntry("mode", "quick").containsEntry("liveWarmupMs", 5000L);
+    }
+
+    @Test
+    void shouldChangeAnySizeByName() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--full", "--set=liveRuns=50",
+                "--set=liveWarmup=2500", "--set=publishRuns=5,6"}, DEFAULT_OUTPUT);
+
+        assertThat(options.settings().liveRuns()).isEqualTo(50);
+        assertThat(options.settings().liveWarmup()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(options.settings().publishRuns()).containsExactly(5, 6);
+        assertThat(options.settings().liveRatePerRun()).isEqualTo(BenchSettings.full().liveRatePerRun());
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--set=nope=1"}, DEFAULT_OUTPUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--set=liveRuns=0"}, DEFAULT_OUTPUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("liveRuns");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--set=liveRuns=x"}, DEFAULT_OUTPUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.runstream.benchmarks.BenchEnvironment;
 import dev.runstream.benchmarks.BenchSettings;
 import dev.runstream.benchmarks.load.ChunkMix;
 import dev.runstream.benchmarks.load.LiveRecorder;
+import dev.runstream.benchmarks.load.MachineCpu;
 import dev.runstream.benchmarks.load.Pacer;
 import dev.runstream.benchmarks.load.RawChunk;
 import dev.runstream.benchmarks.report.Figure;
@@ -102,11 +103,14 @@ public final class SseBenchmark {
                     long start = System.nanoTime() + 100_000_000L;
                     recorder.measureFrom(start + settings.liveWarmup().toNanos());
                     long[] cpu = new long[2];
+                    MachineCpu[] machine = new MachineCpu[2];
                     Thread cpuProbe = Thread.ofPlatform().name("bench-sse-cpu").start(() -> {
                         sleepUntil(start + settings.liveWarmup().toNanos());
                         cpu[0] = bridge.cpuNanos();
+                        machine[0] = MachineCpu.now();
                         sleepUntil(start + settings.liveWarmup().plus(settings.liveMeasure()).toNanos());
                         cpu[1] = bridge.cpuNanos();
+                        machine[1] = MachineCpu.now();
                     });
                     Pacer.Outcome outcome = Pacer.run(runs, settings.sseRatePerRun(),
                             settings.liveWarmup().plus(settings.liveMeasure()), start, (run, k, scheduled) -> {
@@ -115,6 +119,8 @@ public final class SseBenchmark {
                             });
                     cpuProbe.join();
                     loadCpuCores = (cpu[1] - cpu[0]) / (double) settings.liveMeasure().toNanos();
+                    details.put("machineBusyWhileLoaded", machine[1].machineBusySince(machine[0]))
+                            .put("benchmarkJvmCoresWhileLoaded", machine[1].processCoresSince(machine[0]));
                     boolean finished = recorder.awaitFinished(60, TimeUnit.SECONDS);
                     loaded = bridge.measure();
                     details.put("pacerMaxLatenessMs", outcome.maxLatenessMs())

@@ -40,8 +40,13 @@ final class SseBridgeHandle implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.runstream",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.logFile=System.err",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), SseBridgeProcess.class.getName(),
+                "--enable-native-access=ALL-UNNAMED"));
+        // e.g. -Dbench.sse.jvmArgs=-XX:StartFlightRecording=filename=/tmp/sse.jfr to profile the bridge
+        String extra = System.getProperty("bench.sse.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SseBridgeProcess.class.getName(),
                 bootstrap, prefix, registryTopic));
         try {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
