@@ -167,7 +167,9 @@ class AggregatorKillIT {
             Map<String, List<StoredChunk>> runs) {
         Map<String, List<Long>> persisted = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : stored.read(config.topics().chunks())) {
-            persisted.computeIfAbsent(record.key(), key -> new ArrayList<>()).add(stored.decode(record).sequence());
+            // <prefix>.chunks is keyed <runId>/<sequence>: group by run.
+            persisted.computeIfAbsent(dev.runstream.bridge.config.ChunkKey.runIdOf(record.key()),
+                    key -> new ArrayList<>()).add(stored.decode(record).sequence());
         }
         assertThat(persisted.keySet()).containsExactlyInAnyOrderElementsOf(runs.keySet());
         runs.forEach((runId, chunks) -> assertThat(persisted.get(runId)).as("persisted sequences of %s", runId)

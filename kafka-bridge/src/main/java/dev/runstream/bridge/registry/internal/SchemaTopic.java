@@ -90,8 +90,7 @@ public final class SchemaTopic implements AutoCloseable {
                     throw unavailable("create schemas topic " + topic, e.getCause());
                 }
             }
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = describe(topic, timeout);
             if (description.partitions().size() != 1) {
                 throw new SchemaRegistryException("Schemas topic " + topic + " has " + description.partitions().size()
                     + " partitions; it needs exactly 1 (one order of registrations)", 0, null);
@@ -187,6 +186,24 @@ public final class SchemaTopic implements AutoCloseable {
             producer.close(timeout);
         } finally {
             consumer.close(CloseOptions.timeout(timeout));
+        }
+    }
+
+    /** Describes the topic, asking again while a topic just created is not known to the broker yet. */
+    private TopicDescription describe(String name, Duration wait)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(name)).allTopicNames()
+                        .get(wait.toMillis(), TimeUnit.MILLISECONDS).get(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 }
