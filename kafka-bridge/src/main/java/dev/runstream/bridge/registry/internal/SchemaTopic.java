@@ -90,7 +90,7 @@ public final class SchemaTopic implements AutoCloseable {
                     throw unavailable("create schemas topic " + topic, e.getCause());
                 }
             }
-            TopicDescription description = describe(topic, timeout);
+            TopicDescription description = describe(admin, topic, timeout);
             if (description.partitions().size() != 1) {
                 throw new SchemaRegistryException("Schemas topic " + topic + " has " + description.partitions().size()
                     + " partitions; it needs exactly 1 (one order of registrations)", 0, null);
@@ -190,7 +190,7 @@ public final class SchemaTopic implements AutoCloseable {
     }
 
     /** Describes the topic, asking again while a topic just created is not known to the broker yet. */
-    private TopicDescription describe(String name, Duration wait)
+    private static TopicDescription describe(Admin admin, String name, Duration wait)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
