@@ -62,6 +62,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private static final int MAX_BATCH = 1000;
     /** Runs whose next sequence number is kept; an evicted run's is read again from its topic. */
     private static final int MAX_TRACKED_RUNS = 100_000;
+    /** More than a record's batch, record and header overhead, so that a chunk Kafka would refuse is refused first. */
+    private static final int RECORD_OVERHEAD = 256;
 
     private final RunTopics topics;
     /** Whether each chunk is also written to {@code prefix.ingest} (ingest source mode). */
@@ -88,6 +90,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
     private final Thread sender;
     private final Map<String, Object> producerProps;
+    /**
+     * The producer refuses a larger record, and in a transaction that aborts the whole batch, every run's chunks in
+     * it: such a chunk is refused before it is sent.
+     */
+    private final int maxRequestSize;
     /** The transactional producer; null after a failure left it unusable, made again when next needed. */
     private volatile KafkaProducer<String, byte[]> producer;
     /** The batch the sender thread is writing, for {@link #flush()}. */
@@ -118,6 +125,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         // A publisher that dies leaves its open transaction to time out, and read_committed readers of the runs it
         // was writing wait for that: 10 s, as Kafka Streams uses under exactly-once, rather than the producer's 60 s.
         producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        this.maxRequestSize = Integer.parseInt(String.valueOf(
+                producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         this.producer = newProducer();
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
         LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), ingest ? "ingest" : "pattern");
@@ -359,6 +368,14 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         long sequence = nextSequence.merge(runId, 1L, Long::sum) - 1;
         StoredChunk stored = new StoredChunk(runId, sequence, pending.timestamp(), pending.chunk());
         byte[] value = serde.encode(ChunkRecordMapper.toRecord(stored));
+        if (value.length + runId.length() + RECORD_OVERHEAD > maxRequestSize) {
+            nextSequence.put(runId, sequence);
+            broken.putIfAbsent(runId, sequence);
+            pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk " + sequence
+                    + " (" + pending.chunk().type() + ") is too large for Kafka: " + value.length + " bytes, "
+                    + "max.request.size " + maxRequestSize + "; not written"));
+            return -1;
+        }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.runTopic(runId), null,
                 pending.timestamp().toEpochMilli(), runId, value);
         RecordHeaders.put(record.headers(), RecordHeaders.TYPE, pending.chunk().type());
