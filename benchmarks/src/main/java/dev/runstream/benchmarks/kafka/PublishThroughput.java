@@ -36,11 +36,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * round): the same writer threads write the same number of chunks, cycling through the corpus mix of each of their
  * runs, and a round ends when Kafka has acknowledged every chunk. A second raw side ("raw+encode") also maps and
  * encodes each chunk in its writer threads, as the publisher's sender thread does: it tells the encoding's share of
- * the gap from the rest.
+ * the gap from the rest. A third ("raw transactional") writes the same frames from one thread in transactions of
+ * up to 1 000 records, as the publisher does since it writes one transaction per batch.
  */
 public final class PublishThroughput {
 
     private static final int MAX_WRITERS = 4;
+    /** The publisher's largest batch, and so its largest transaction. */
+    private static final int TRANSACTION_BATCH = 1000;
     private static final long ROUND_TIMEOUT_MINUTES = 10;
 
     private final BenchEnvironment env;
@@ -94,10 +97,15 @@ public final class PublishThroughput {
         long bytesPerRound = schedule.bytes(frames, settings.publishChunks());
 
         ObjectNode details = report.details("publish").putObject(runs + " runs");
+        Map<String, Object> transactionalProps = BenchEnvironment.rawProducerProperties(config);
+        transactionalProps.put("transactional.id", prefix + "-raw-transactional");
         try (KafkaRunPublisher publisher = new KafkaRunPublisher(config, env.registry());
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                         BenchEnvironment.rawProducerProperties(config), new StringSerializer(),
-                        new ByteArraySerializer())) {
+                        new ByteArraySerializer());
+                KafkaProducer<String, byte[]> transactional = new KafkaProducer<>(transactionalProps,
+                        new StringSerializer(), new ByteArraySerializer())) {
+            transactional.initTransactions();
             Writer runstream = (run, index, done) -> publisher.accept(runIds.get(run), chunks.get(run).get(index))
                     .whenComplete((sequence, error) -> done.complete(error));
             Writer raw = (run, index, done) -> producer.send(frames.get(run).get(index).toRecord(topics.get(run)),
@@ -125,6 +133,8 @@ public final class PublishThroughput {
             schedule.round(runstream, warmup);
             schedule.round(raw, warmup);
             schedule.round(rawEncoding, warmup);
+            schedule.transactionalRound(transactional, frames, topics, warmup);
+            double bestTransactional = 0;
             double bestRunstream = 0;
             double bestRaw = 0;
             double bestRawEncoding = 0;
@@ -140,7 +150,10 @@ public final class PublishThroughput {
                     rs = schedule.round(runstream, settings.publishChunks());
                 }
                 double re = schedule.round(rawEncoding, settings.publishChunks());
-                rounds.addObject().put("runstreamSeconds", rs).put("rawSeconds", rw).put("rawEncodingSeconds", re);
+                double rt = schedule.transactionalRound(transactional, frames, topics, settings.publishChunks());
+                rounds.addObject().put("runstreamSeconds", rs).put("rawSeconds", rw).put("rawEncodingSeconds", re)
+                        .put("rawTransactionalSeconds", rt);
+                bestTransactional = Math.max(bestTransactional, settings.publishChunks() / rt);
                 bestRunstream = Math.max(bestRunstream, settings.publishChunks() / rs);
                 bestRaw = Math.max(bestRaw, settings.publishChunks() / rw);
                 bestRawEncoding = Math.max(bestRawEncoding, settings.publishChunks() / re);
@@ -148,7 +161,8 @@ public final class PublishThroughput {
             double bytesPerChunk = (double) bytesPerRound / settings.publishChunks();
             details.put("chunksPerRound", settings.publishChunks()).put("writerThreads", schedule.writers)
                     .put("avroBytesPerChunk", bytesPerChunk).put("runstreamChunksPerSecond", bestRunstream)
-                    .put("rawChunksPerSecond", bestRaw).put("rawEncodingChunksPerSecond", bestRawEncoding);
+                    .put("rawChunksPerSecond", bestRaw).put("rawEncodingChunksPerSecond", bestRawEncoding)
+                    .put("rawTransactionalChunksPerSecond", bestTransactional);
             String note = "best of " + settings.publishRounds() + " rounds of " + settings.publishChunks()
                     + " chunks; " + schedule.writers + " writer threads; topics existed (creation untimed)";
             report.add(Figure.of("publish " + runs + " run" + (runs == 1 ? "" : "s"), "chunks/s", bestRunstream,
@@ -159,6 +173,9 @@ public final class PublishThroughput {
             report.add(Figure.of("publish " + runs + " run" + (runs == 1 ? "" : "s"), "chunks/s vs raw+encode",
                     bestRunstream, bestRawEncoding, Target.none(),
                     "second anchor: the raw producer's writer threads also map and Avro-encode each chunk"));
+            report.add(Figure.of("publish " + runs + " run" + (runs == 1 ? "" : "s"), "chunks/s vs raw transactional",
+                    bestRunstream, bestTransactional, Target.none(), "third anchor: one thread, the same frames, one "
+                            + "transaction per " + TRANSACTION_BATCH + " records (the publisher's largest batch)"));
         }
         env.deleteTopics(prefix);
     }
@@ -195,6 +212,29 @@ public final class PublishThroughput {
                 }
             }
             return bytes;
+        }
+
+        /**
+         * One round through a transactional producer from one thread (as the publisher's one sender thread writes):
+         * the same chunks in turn over every run, {@value #TRANSACTION_BATCH} records per transaction; returns its
+         * length in seconds, first write to last commit.
+         */
+        double transactionalRound(KafkaProducer<String, byte[]> producer, List<List<RawChunk>> frames,
+                List<String> topics, int total) {
+            int[] cursor = cursors();
+            long begin = System.nanoTime();
+            int written = 0;
+            int run = 0;
+            while (written < total) {
+                producer.beginTransaction();
+                int end = Math.min(total, written + TRANSACTION_BATCH);
+                for (; written < end; written++) {
+                    producer.send(frames.get(run).get(cursor[run]++ % mixSize).toRecord(topics.get(run)));
+                    run = (run + 1) % runs;
+                }
+                producer.commitTransaction();
+            }
+            return (System.nanoTime() - begin) / 1e9;
         }
 
         /** Runs one round and returns its length in seconds: first write to last acknowledgement. */
