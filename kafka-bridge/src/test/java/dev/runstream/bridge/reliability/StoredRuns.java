@@ -62,6 +62,7 @@ final class StoredRuns {
                         .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
                 records.put(topic, new ArrayList<>());
             }
+            awaitDecided(partitions);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
@@ -72,6 +73,70 @@ final class StoredRuns {
             }
             return records;
         }
+    }
+
+    /**
+     * Waits until every transaction on the partitions is decided: each one's last stable offset (where a
+     * {@code read_committed} reader ends) equals its high watermark. A commit returns before the broker has written
+     * its markers (seconds later right after a broker restart), so chunks acknowledged to their writer can be
+     * invisible for that long; a transaction that stays undecided (a hanging transaction) fails the test.
+     */
+    private void awaitDecided(List<TopicPartition> partitions) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+            partitions.forEach(partition -> latest.put(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> {
+                        var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+                        var written = admin.listOffsets(latest).all().get();
+                        List<String> undecided = partitions.stream()
+                                .filter(p -> stable.get(p).offset() < written.get(p).offset())
+                                .map(p -> p + " (LSO " + stable.get(p).offset() + ", HW " + written.get(p).offset()
+                                        + ")").toList();
+                        assertThat(undecided).as("partitions with an undecided transaction").isEmpty();
+                    });
+        }
+    }
+
+    /** Last stable offset, high watermark and the partition's producers' open transactions, for a failure. */
+    String diagnose(String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        StringBuilder out = new StringBuilder();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                var committed = admin.listOffsets(Map.of(partition,
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()),
+                        new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                        .partitionResult(partition).get().offset();
+                var uncommitted = admin.listOffsets(Map.of(partition,
+                        org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(partition).get().offset();
+                var producers = admin.describeProducers(List.of(partition)).partitionResult(partition).get()
+                        .activeProducers();
+                out.append(String.format("attempt %d: LSO %d, HW %d, producers %s; ", attempt, committed,
+                        uncommitted, producers));
+                Thread.sleep(5_000);
+            }
+        } catch (Exception e) {
+            out.append("diagnosis failed: ").append(e);
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "isolation.level", "read_uncommitted", "enable.auto.commit", false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            out.append("uncommitted records: ");
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.append(r.offset()).append(':')
+                        .append(RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).append(' '));
+            }
+        }
+        return out.toString();
     }
 
     StoredChunk decode(ConsumerRecord<String, byte[]> record) {
@@ -92,7 +157,8 @@ final class StoredRuns {
         List<StoredChunk> stored = new ArrayList<>();
         List<String> sequences = records.stream()
                 .map(r -> RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).toList();
-        assertThat(sequences).as("sequence headers of run %s", runId).containsExactlyElementsOf(
+        assertThat(sequences).as(() -> "sequence headers of run " + runId + " (" + diagnose(topic) + ")")
+                .containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, intended.size()).mapToObj(Integer::toString).toList());
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> record = records.get(i);

@@ -14,10 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,6 +34,12 @@ public final class RunTopicProvisioner implements AutoCloseable {
 
     private static final int TAIL_WINDOW = 32;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a batch waits for the undecided transactions on its runs' topics: a committed transaction's markers
+     * land within milliseconds, a dead publisher's open transaction only after its timeout, and the sender thread
+     * (every run's) must not wait that long; such a run's writer is told to try again.
+     */
+    private static final Duration STABLE_WAIT = Duration.ofSeconds(2);
 
     private final RunTopics topics;
     private final Admin admin;
@@ -136,53 +144,160 @@ public final class RunTopicProvisioner implements AutoCloseable {
 
     /**
      * One past the highest {@code runstream.sequence} header in the tail of each run's topic; for a run whose tail
-     * is not numbered one by one (a chunk is missing), a {@link RunstreamException} saying where.
+     * is not numbered one by one (a chunk is missing), a {@link RunstreamException} saying where. The tail is read
+     * from {@link #TAIL_WINDOW} offsets before the end, and further back, window after doubled window, while it held
+     * no committed chunk (only aborted records and transaction markers, after many failed attempts).
      */
     private Map<String, Object> nextSequences(List<String> runIds) {
         Map<TopicPartition, String> partitions = new HashMap<>();
         for (String runId : runIds) {
             partitions.put(new TopicPartition(topics.runTopic(runId), 0), runId);
         }
-        tailReader.assign(partitions.keySet());
-        Map<TopicPartition, Long> ends = tailReader.endOffsets(partitions.keySet(), TIMEOUT);
         Map<String, Object> next = new HashMap<>();
-        for (Map.Entry<TopicPartition, String> entry : partitions.entrySet()) {
-            next.put(entry.getValue(), 0L);
-            long end = ends.getOrDefault(entry.getKey(), 0L);
-            long start = Math.max(0, end - TAIL_WINDOW);
-            if (end == 0) {
-                tailReader.pause(List.of(entry.getKey()));
-            } else {
-                tailReader.seek(entry.getKey(), start);
+        Map<TopicPartition, Long> ends = stableEnds(partitions, next);
+        Map<TopicPartition, Long> from = new HashMap<>();
+        ends.forEach((partition, end) -> {
+            next.put(partitions.get(partition), 0L);
+            if (end > 0) {
+                from.put(partition, Math.max(0, end - TAIL_WINDOW));
             }
-        }
-        Map<String, Long> last = new HashMap<>();
+        });
+        long window = TAIL_WINDOW;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && !caughtUp(ends)) {
-            for (ConsumerRecord<byte[], byte[]> record : tailReader.poll(Duration.ofMillis(100))) {
-                String header = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
-                String runId = partitions.get(new TopicPartition(record.topic(), record.partition()));
-                if (header == null || next.get(runId) instanceof RuntimeException) {
-                    continue;
-                }
-                long sequence = Long.parseLong(header);
-                Long previous = last.put(runId, sequence);
-                if (previous != null && sequence != previous + 1) {
-                    next.put(runId, new RunstreamException("run '" + runId + "': its topic is not numbered one by one: "
-                            + "sequence " + sequence + " at offset " + record.offset() + " follows sequence "
-                            + previous));
-                } else {
-                    next.merge(runId, sequence + 1, (a, b) -> Math.max((Long) a, (Long) b));
+        while (!from.isEmpty()) {
+            Map<TopicPartition, Long> until = new HashMap<>();
+            from.keySet().forEach(partition -> until.put(partition, ends.get(partition)));
+            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> tails = readRange(from, until, deadline);
+            Map<TopicPartition, Long> further = new HashMap<>();
+            for (Map.Entry<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> tail : tails.entrySet()) {
+                String runId = partitions.get(tail.getKey());
+                Object sequence = lastSequence(runId, tail.getValue());
+                long start = from.get(tail.getKey());
+                if (sequence == null && start > 0) {
+                    ends.put(tail.getKey(), start);
+                    further.put(tail.getKey(), Math.max(0, start - window * 2));
+                } else if (sequence != null) {
+                    next.put(runId, sequence);
                 }
             }
+            window *= 2;
+            from.clear();
+            from.putAll(further);
         }
-        tailReader.assign(List.of());
         return next;
+    }
+
+    /**
+     * One past the last sequence header of {@code records} (a run's tail, in offset order), a
+     * {@link RunstreamException} if they are not numbered one by one, or null if none has a sequence.
+     */
+    private static Object lastSequence(String runId, List<ConsumerRecord<byte[], byte[]>> records) {
+        Long previous = null;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            String header = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
+            if (header == null) {
+                continue;
+            }
+            long sequence = Long.parseLong(header);
+            if (previous != null && sequence != previous + 1) {
+                return new RunstreamException("run '" + runId + "': its topic is not numbered one by one: sequence "
+                        + sequence + " at offset " + record.offset() + " follows sequence " + previous);
+            }
+            previous = sequence;
+        }
+        return previous == null ? null : previous + 1;
+    }
+
+    /** The committed records of each partition from its {@code from} offset up to its {@code until} offset. */
+    private Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> readRange(Map<TopicPartition, Long> from,
+            Map<TopicPartition, Long> until, long deadline) {
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> read = new HashMap<>();
+        tailReader.assign(from.keySet());
+        from.forEach((partition, offset) -> {
+            tailReader.seek(partition, offset);
+            read.put(partition, new ArrayList<>());
+        });
+        try {
+            while (!caughtUp(until)) {
+                if (System.nanoTime() > deadline) {
+                    throw new RunstreamException("could not read the tails of run topics " + from.keySet()
+                            + " within " + TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : tailReader.poll(Duration.ofMillis(100))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < until.get(partition)) {
+                        read.get(partition).add(record);
+                    }
+                }
+            }
+            return read;
+        } finally {
+            tailReader.assign(List.of());
+        }
+    }
+
+    /**
+     * The end of each partition once no transaction on it is undecided: its last stable offset once that equals its
+     * high watermark. A transaction's commit returns before the broker has written its markers, and until then a
+     * {@code read_committed} reader ends before the transaction's chunks: reading the tail then would number the
+     * run's next chunk again from before chunks already acknowledged (duplicates). A transaction left open by a
+     * publisher that died ends within its {@code transaction.timeout.ms}. Runs whose partition stays undecided for
+     * {@link #STABLE_WAIT} map to an exception in {@code next}: their writer tries again later.
+     */
+    private Map<TopicPartition, Long> stableEnds(Map<TopicPartition, String> partitions, Map<String, Object> next) {
+        Map<TopicPartition, Long> stable = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
+        partitions.keySet().forEach(partition -> waiting.put(partition, OffsetSpec.latest()));
+        long deadline = System.nanoTime() + STABLE_WAIT.toNanos();
+        Map<TopicPartition, String> undecided = new HashMap<>();
+        try {
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                var committed = admin.listOffsets(waiting, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+                var written = admin.listOffsets(waiting, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED));
+                for (TopicPartition partition : List.copyOf(waiting.keySet())) {
+                    long stableEnd;
+                    long highWatermark;
+                    try {
+                        stableEnd = committed.partitionResult(partition).get().offset();
+                        highWatermark = written.partitionResult(partition).get().offset();
+                    } catch (ExecutionException e) {
+                        undecided.put(partition, "its offsets could not be read: " + e.getCause());
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                            waiting.remove(partition);
+                        }
+                        continue;
+                    }
+                    if (stableEnd >= highWatermark) {
+                        stable.put(partition, stableEnd);
+                        waiting.remove(partition);
+                        undecided.remove(partition);
+                    } else {
+                        undecided.put(partition, "its last stable offset " + stableEnd + " is short of its end "
+                                + highWatermark + ": a transaction on it is not decided yet");
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("interrupted while reading the ends of run topics", e);
+        }
+        for (TopicPartition partition : partitions.keySet()) {
+            if (stable.containsKey(partition)) {
+                continue;
+            }
+            String runId = partitions.get(partition);
+            next.put(runId, new RunstreamException("run '" + runId + "': cannot tell its next sequence after "
+                    + STABLE_WAIT.toSeconds() + " s: " + undecided.getOrDefault(partition, "no answer") + "; try again"));
+        }
+        return stable;
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> ends) {
         for (TopicPartition partition : tailReader.assignment()) {
-            if (!tailReader.paused().contains(partition) && tailReader.position(partition) < ends.get(partition)) {
+            if (tailReader.position(partition) < ends.get(partition)) {
                 return false;
             }
         }
