@@ -39,6 +39,8 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG = "aggregator.commit.interval.ms";
     public static final String PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG = "publisher.max.in.flight.chunks";
     public static final String SUBSCRIBER_ERROR_GRACE_MS_CONFIG = "subscriber.error.grace.ms";
+    public static final String SUBSCRIBER_FANOUT_CONSUMERS_CONFIG = "subscriber.fanout.consumers";
+    public static final String SUBSCRIBER_WINDOW_CHUNKS_CONFIG = "subscriber.window.chunks";
     public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
     public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
 
@@ -100,6 +102,10 @@ public final class RunstreamConfig extends AbstractConfig {
                     "Chunks a publisher holds unacknowledged before a writer waits.")
             .define(SUBSCRIBER_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
                     "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.")
+            .define(SUBSCRIBER_FANOUT_CONSUMERS_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.LOW,
+                    "Kafka consumers a RunSubscriber's live subscriptions share, however many they are.")
+            .define(SUBSCRIBER_WINDOW_CHUNKS_CONFIG, Type.INT, 4096, Range.atLeast(16), Importance.LOW,
+                    "Latest chunks of each subscribed run held in memory for its live subscriptions.")
             .define(RUN_ABANDON_AFTER_MS_CONFIG, Type.LONG, 10L * 60 * 1000, minusOneOrPositive(), Importance.MEDIUM,
                     "How long a running run may go without a chunk before the aggregator marks its summary "
                             + "'abandoned' (its writer is taken to be gone; a chunk that comes later resumes the run). "

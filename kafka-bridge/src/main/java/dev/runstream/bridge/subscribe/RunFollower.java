@@ -65,6 +65,25 @@ public final class RunFollower implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * Moves this follower past every chunk of the run stored now: it returns only the chunks stored after this call
+     * (a reader of "what comes next").
+     *
+     * @throws RunstreamException when the run's topic could not be read within {@code timeout}
+     */
+    public void skipStored(Duration timeout) throws InterruptedException {
+        long end = committedEnd(timeout);
+        if (end == 0) {
+            return;
+        }
+        if (feed.endedBefore(end, timeout.toNanos()) == null) {
+            throw new RunstreamException("run '" + runId() + "': its topic could not be read up to offset " + end
+                    + " within " + timeout.toMillis() + " ms");
+        }
+        cursor = feed.indexOfOffset(end);
+        live = true;
+    }
+
     private long committedEnd(Duration timeout) throws InterruptedException {
         var partition = feed.partition();
         try {

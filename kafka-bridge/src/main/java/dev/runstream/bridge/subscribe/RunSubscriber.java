@@ -8,7 +8,7 @@ import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
-import dev.runstream.bridge.subscribe.internal.LiveRunReader;
+import dev.runstream.bridge.subscribe.internal.FollowedRunReader;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;
@@ -37,21 +37,45 @@ public final class RunSubscriber implements AutoCloseable {
     private final RunstreamConfig config;
     private final RunTopics topics;
     private final ChunkRecordReader reader;
+    private final SchemaRegistryClient registry;
+    /** The fan-out live subscriptions read through: given, or made on the first subscription and owned. */
+    private LiveRunFanout fanout;
+    private final boolean ownsFanout;
 
+    /** A subscriber whose live subscriptions share consumers of its own ({@code subscriber.fanout.consumers}). */
     public RunSubscriber(RunstreamConfig config, SchemaRegistryClient registry) {
+        this(config, registry, null);
+    }
+
+    /** A subscriber whose live subscriptions read through {@code fanout} (shared with others, not closed here). */
+    public RunSubscriber(RunstreamConfig config, SchemaRegistryClient registry, LiveRunFanout fanout) {
         this.config = config;
         this.topics = config.topics();
+        this.registry = registry;
         this.reader = new ChunkRecordReader(new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(),
                 registry));
+        this.fanout = fanout;
+        this.ownsFanout = fanout == null;
     }
 
     /**
      * Subscribes to one run. A run whose topic does not exist yet is waited for; the stream ends after the run's
      * terminal chunk (or, after an {@code error} chunk, when nothing follows within {@code subscriber.error.grace.ms}).
+     * Every subscription of this subscriber is read by the same few shared consumers ({@link LiveRunFanout}): a
+     * thousand subscriptions are not a thousand consumers.
      */
     public RunSubscription subscribe(String runId, StartPosition start) {
-        return LiveRunReader.start(RunIds.requireValid(runId), start, topics.runTopic(runId),
-                consumerProperties(), reader, config.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG));
+        return FollowedRunReader.start(RunIds.requireValid(runId), fanout(), start,
+                config.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG));
+    }
+
+    private synchronized LiveRunFanout fanout() {
+        if (fanout == null) {
+            fanout = new LiveRunFanout(config, registry,
+                    config.getInt(RunstreamConfig.SUBSCRIBER_FANOUT_CONSUMERS_CONFIG),
+                    config.getInt(RunstreamConfig.SUBSCRIBER_WINDOW_CHUNKS_CONFIG), Duration.ofSeconds(5));
+        }
+        return fanout;
     }
 
     /**
@@ -162,8 +186,12 @@ public final class RunSubscriber implements AutoCloseable {
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Closes the consumers live subscriptions share, unless they were given; close the subscriptions first. */
     @Override
-    public void close() {
-        // Subscriptions own their consumers; nothing shared to release.
+    public synchronized void close() {
+        if (ownsFanout && fanout != null) {
+            fanout.close();
+            fanout = null;
+        }
     }
 }

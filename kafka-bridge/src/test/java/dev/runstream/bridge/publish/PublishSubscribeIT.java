@@ -180,6 +180,37 @@ class PublishSubscribeIT {
     }
 
     @Test
+    void shouldServeManyLiveSubscriptionsWithAFewSharedConsumers() throws Exception {
+        int before = consumerClients();
+        List<RunSubscription> subscriptions = new ArrayList<>();
+        try {
+            for (int run = 0; run < 60; run++) {
+                subscriptions.add(subscriber.subscribe("shared-" + run, StartPosition.BEGINNING));
+            }
+            Thread.sleep(500);
+            int open = consumerClients() - before;
+            for (int run = 0; run < 60; run++) {
+                publish(publisher, "shared-" + run, Corpus.chunksAs("agent-tool", "chunks.ndjson", "shared-" + run));
+            }
+            for (RunSubscription subscription : subscriptions) {
+                assertThat(subscription.stream().summary().get(30, TimeUnit.SECONDS).status())
+                        .isEqualTo(RunStatus.SUCCESS);
+                assertThat(subscription.stream().chunks().toList())
+                        .hasSameSizeAs(Corpus.chunks("agent-tool", "chunks.ndjson"));
+            }
+            assertThat(open).as("Kafka consumers open for 60 live subscriptions").isLessThanOrEqualTo(2 + 2);
+        } finally {
+            subscriptions.forEach(RunSubscription::close);
+        }
+    }
+
+    /** Kafka consumers of this JVM, by their metrics MBeans. */
+    private static int consumerClients() throws Exception {
+        return java.lang.management.ManagementFactory.getPlatformMBeanServer().queryNames(
+                new javax.management.ObjectName("kafka.consumer:type=consumer-metrics,*"), null).size();
+    }
+
+    @Test
     void shouldWriteTheIngestTopicInTheSameTransactionInIngestMode() throws Exception {
         RunstreamConfig ingest = config("ingest");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(

@@ -12,7 +12,7 @@ final class LiveChunks {
     }
 
     static LiveChunk of(StoredChunk stored) {
-        return new LiveChunk(stored.sequence(), stored.chunk().isTransient(),
+        return new LiveChunk(stored.sequence(), stored.timestamp(), stored.chunk().isTransient(),
                 RunTermination.endsStream(stored.chunk()), stored.chunk().type(),
                 MastraChunkCodec.encodeBytes(stored.chunk()));
     }

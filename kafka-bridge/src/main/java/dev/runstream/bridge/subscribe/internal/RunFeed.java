@@ -161,6 +161,24 @@ public final class RunFeed {
         }
     }
 
+    /**
+     * The absolute index of the first chunk read from {@code offset} or later: of the next chunk to come when every
+     * chunk held was read before it. Call once the feed has read up to {@code offset} ({@link #endedBefore}).
+     */
+    public long indexOfOffset(long offset) {
+        lock.lock();
+        try {
+            for (int i = 0; i < offsets.size(); i++) {
+                if (offsets.get(i) >= offset) {
+                    return dropped + i;
+                }
+            }
+            return dropped + chunks.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What a follower read: where the window starts (index and sequence, -1 when empty) and the chunks. */
     public record Window(long firstIndex, long firstSequence, List<LiveChunk> chunks) {
     }

@@ -1,0 +1,107 @@
+package dev.runstream.bridge.subscribe.internal;
+
+import dev.runstream.bridge.subscribe.FollowerTooSlowException;
+import dev.runstream.bridge.subscribe.LiveChunk;
+import dev.runstream.bridge.subscribe.LiveRunFanout;
+import dev.runstream.bridge.subscribe.RunFollower;
+import dev.runstream.bridge.subscribe.RunSubscription;
+import dev.runstream.bridge.subscribe.StartPosition;
+import dev.runstream.core.stream.RunStream;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds one run's stream from a {@link LiveRunFanout} follower, on a virtual thread of its own: the run is read by
+ * the fan-out's shared consumers, not by a consumer per subscription. Appends every chunk from the start position to
+ * the stream, and stops after the terminal chunk, after an error chunk with nothing following within the grace
+ * time, or when closed. Appending never blocks (the stream buffers for its own subscribers), so the follower keeps
+ * up with the run; if it is cut anyway it follows again from where it was.
+ */
+public final class FollowedRunReader implements RunSubscription {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FollowedRunReader.class);
+    private static final Duration WAIT = Duration.ofMillis(100);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int BATCH = 256;
+
+    private final RunStream stream;
+    private final LiveRunFanout fanout;
+    private final StartPosition start;
+    private final long errorGraceMs;
+    private volatile boolean closed;
+    private Thread thread;
+
+    private FollowedRunReader(String runId, LiveRunFanout fanout, StartPosition start, long errorGraceMs) {
+        this.stream = RunStream.create(runId);
+        this.fanout = fanout;
+        this.start = start;
+        this.errorGraceMs = errorGraceMs;
+    }
+
+    /** Starts following {@code runId} (a valid run id) from {@code start}. */
+    public static FollowedRunReader start(String runId, LiveRunFanout fanout, StartPosition start,
+            long errorGraceMs) {
+        FollowedRunReader reader = new FollowedRunReader(runId, fanout, start, errorGraceMs);
+        reader.thread = Thread.ofVirtual().name("runstream-subscriber-" + runId).start(reader::run);
+        return reader;
+    }
+
+    @Override
+    public RunStream stream() {
+        return stream;
+    }
+
+    private void run() {
+        RunFollower follower = fanout.follow(stream.runId(), start.isLive() ? 0 : start.sequence());
+        try {
+            if (start.isLive()) {
+                follower.skipStored(TIMEOUT);
+            }
+            long lastErrorAt = -1;
+            while (!closed) {
+                List<LiveChunk> chunks;
+                try {
+                    chunks = follower.next(BATCH, WAIT);
+                } catch (FollowerTooSlowException e) {
+                    follower.close();
+                    follower = fanout.follow(stream.runId(), e.nextSequence());
+                    continue;
+                }
+                for (LiveChunk chunk : chunks) {
+                    stream.append(chunk.stored(stream.runId()));
+                    lastErrorAt = chunk.type().equals("error") ? System.currentTimeMillis() : -1;
+                }
+                if (stream.summary().isDone()) {
+                    return;
+                }
+                if (lastErrorAt >= 0 && chunks.isEmpty() && System.currentTimeMillis() - lastErrorAt >= errorGraceMs) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.error("subscription to run '{}' failed", stream.runId(), e);
+                stream.fail(e);
+            }
+        } finally {
+            follower.close();
+            stream.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
