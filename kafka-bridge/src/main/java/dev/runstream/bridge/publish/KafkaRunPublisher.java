@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRunPublisher.class);
-    private static final int MAX_BATCH = 1000;
+    private static final int MAX_BATCH = 5000;
     /** Runs whose next sequence number is kept; an evicted run's is read again from its topic. */
     private static final int MAX_TRACKED_RUNS = 100_000;
     /** More than a record's batch, record and header overhead, so that a chunk Kafka would refuse is refused first. */
@@ -298,10 +298,15 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         KafkaProducer<String, byte[]> transaction = producer();
         try {
             transaction.beginTransaction();
-            Map<PendingChunk, Long> sequences = new LinkedHashMap<>();
-            batch.chunks().forEach(pending -> sequences.put(pending, sendOne(transaction, pending)));
+            // By position, not in a map: a PendingChunk is a record, whose hash walks the chunk's whole JSON tree.
+            long[] sequences = new long[batch.chunks().size()];
+            for (int i = 0; i < sequences.length; i++) {
+                sequences[i] = sendOne(transaction, batch.chunks().get(i));
+            }
             transaction.commitTransaction();
-            sequences.forEach((pending, sequence) -> pending.result().complete(sequence));
+            for (int i = 0; i < sequences.length; i++) {
+                batch.chunks().get(i).result().complete(sequences[i]);
+            }
         } catch (ProducerFencedException e) {
             discardProducer();
             failAll(batch, new RunstreamException("publisher fenced by another with its transactional id", e));
