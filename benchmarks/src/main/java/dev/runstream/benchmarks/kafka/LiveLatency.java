@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,12 +41,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code liveRatePerRun} times a second (open loop, from one writer thread), while one reader per run follows it.
  * Latency is from the chunk's scheduled write time to its delivery to the reader.
  *
- * <p>Runstream: {@code KafkaRunPublisher.accept} → {@code RunSubscriber.subscribe} (one per run, each a consumer of
- * its own on a virtual thread, as the subscriber makes them), delivery = the chunk reaching a subscriber of the
+ * <p>Runstream: {@code KafkaRunPublisher.accept} → {@code RunSubscriber.subscribe} (one subscription per run, all
+ * read by the subscriber's shared fan-out consumers), delivery = the chunk reaching a subscriber of the
  * subscription's {@code RunStream.fullStream()}, decoded. Raw: {@code KafkaProducer.send} of the same Avro frame →
  * one {@code KafkaConsumer} per run topic on a virtual thread of its own, same consumer settings
  * ({@code read_committed}), delivery = the record returned by {@code poll}, not decoded. A second raw anchor reads
- * every run with one consumer. The sides run one after another: raw, Runstream, raw with one consumer. Each run's first chunk is
+ * every run with one consumer. A third writes in transactions as the publisher does — one sender thread, one
+ * transaction per batch of whatever writers handed over meanwhile — and reads with one consumer: what Kafka itself
+ * costs for "a batch is stored whole or not at all". The sides run one after another. Each run's first chunk is
  * written before the load, and the load starts once every reader has it: the readers are live, caught up.
  */
 public final class LiveLatency {
@@ -67,12 +70,14 @@ public final class LiveLatency {
     public void run() throws InterruptedException {
         int runs = settings.liveRuns();
         ObjectNode details = report.details("live");
-        Latencies raw = raw(runs, details.putObject("raw"), false);
+        Latencies raw = raw(runs, details.putObject("raw"), false, false);
         Latencies runstream = runstream(runs, details.putObject("runstream"));
-        Latencies shared = raw(runs, details.putObject("rawShared"), true);
+        Latencies shared = raw(runs, details.putObject("rawShared"), true, false);
+        Latencies transactional = raw(runs, details.putObject("rawTransactional"), true, true);
         String name = "live latency " + runs + " runs × " + settings.liveRatePerRun() + "/s";
         String note = "text-delta chunks, open loop; " + settings.liveMeasure().toSeconds() + " s measured after "
-                + settings.liveWarmup().toSeconds() + " s warm-up; one consumer per run on a virtual thread, both sides";
+                + settings.liveWarmup().toSeconds() + " s warm-up; Runstream: 2 shared fan-out consumers; raw: one "
+                + "consumer per run on a virtual thread";
         report.add(Figure.of(name, "p50 ms", runstream.percentileMillis(50), raw.percentileMillis(50),
                 Target.none(), note));
         report.add(Figure.of(name, "p99 ms", runstream.percentileMillis(99), raw.percentileMillis(99),
@@ -81,6 +86,11 @@ public final class LiveLatency {
                 Target.none(), ""));
         report.add(Figure.of(name, "p99 ms vs 1 raw consumer", runstream.percentileMillis(99),
                 shared.percentileMillis(99), Target.none(), "second anchor: one raw consumer assigned every run"));
+        report.add(Figure.of(name, "p50 ms vs raw transactional", runstream.percentileMillis(50),
+                transactional.percentileMillis(50), Target.none(),
+                "third anchor: raw frames in one transaction per batch from one sender thread, one consumer"));
+        report.add(Figure.of(name, "p99 ms vs raw transactional", runstream.percentileMillis(99),
+                transactional.percentileMillis(99), Target.none(), ""));
     }
 
     private int perRun() {
@@ -132,11 +142,12 @@ public final class LiveLatency {
     }
 
     /**
-     * Raw Kafka: one consumer per run on a virtual thread of its own (as {@code RunSubscriber} makes them), or with
-     * {@code shared} one consumer assigned every run's partition.
+     * Raw Kafka: one consumer per run on a virtual thread of its own, or with {@code shared} one consumer assigned
+     * every run's partition; with {@code transactional} the records are written in one transaction per batch.
      */
-    private Latencies raw(int runs, ObjectNode details, boolean shared) throws InterruptedException {
-        String prefix = shared ? "bench-live-raw-shared" : "bench-live-raw";
+    private Latencies raw(int runs, ObjectNode details, boolean shared, boolean transactional)
+            throws InterruptedException {
+        String prefix = transactional ? "bench-live-raw-tx" : shared ? "bench-live-raw-shared" : "bench-live-raw";
         RunstreamConfig config = env.config(prefix, Map.of());
         LiveRecorder recorder = new LiveRecorder(runs, perRun());
         ConfluentAvroSerde<ChunkRecord> serde = new ConfluentAvroSerde<>(ChunkRecord.class,
@@ -151,14 +162,28 @@ public final class LiveLatency {
             topics.add(config.topics().runTopic(ChunkMix.runId(r)));
         }
         env.createRunTopics(config, topics);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                BenchEnvironment.rawProducerProperties(config), new StringSerializer(), new ByteArraySerializer())) {
+        Map<String, Object> producerProps = BenchEnvironment.rawProducerProperties(config);
+        if (transactional) {
+            producerProps.put("transactional.id", prefix + "-" + System.nanoTime());
+        }
+        TransactionalSender batches = null;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new ByteArraySerializer())) {
+            if (transactional) {
+                producer.initTransactions();
+                producer.beginTransaction();
+            }
             for (int r = 0; r < runs; r++) {
                 String runId = ChunkMix.runId(r);
                 deltas.add(RawChunk.of(runId, 1, mix.textDeltaFor(runId), serde));
                 producer.send(RawChunk.of(runId, 0, mix.startFor(runId), serde).toRecord(topics.get(r)));
             }
-            producer.flush();
+            if (transactional) {
+                producer.commitTransaction();
+                batches = new TransactionalSender(producer, acks, failures);
+            } else {
+                producer.flush();
+            }
             Map<String, Object> consumerProps = BenchEnvironment.rawConsumerProperties(config);
             if (shared) {
                 Map<String, Integer> runOfTopic = new java.util.HashMap<>();
@@ -177,9 +202,14 @@ public final class LiveLatency {
                 readers.add(Thread.ofVirtual().name("bench-raw-reader-" + r).start(() ->
                         read(consumerProps, partition, stop, record -> recorder.received(run))));
             }
+            TransactionalSender sender = batches;
             Pacer.Send send = (run, k, scheduled) -> {
                 recorder.scheduled(run, k, scheduled);
                 long handed = System.nanoTime();
+                if (sender != null) {
+                    sender.hand(deltas.get(run).toRecord(topics.get(run)), handed);
+                    return;
+                }
                 producer.send(deltas.get(run).toRecord(topics.get(run)), (metadata, error) -> {
                     acks.recordNanos(System.nanoTime() - handed);
                     if (error != null) {
@@ -189,6 +219,9 @@ public final class LiveLatency {
             };
             measure(recorder, send, details);
         } finally {
+            if (batches != null) {
+                batches.close();
+            }
             stop.set(true);
             for (Thread reader : readers) {
                 reader.join(10_000);
@@ -235,6 +268,59 @@ public final class LiveLatency {
     static double heapAfterGcMb() {
         System.gc();
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
+    }
+
+    /**
+     * Writes what the pacer hands over in transactions, as the publisher's sender thread does: takes everything
+     * queued, sends it in one transaction, commits, and records each record's time from hand-over to commit.
+     */
+    private static final class TransactionalSender implements AutoCloseable {
+
+        private record Handed(ProducerRecord<String, byte[]> record, long handedNanos) {
+        }
+
+        private final java.util.concurrent.LinkedBlockingQueue<Handed> queue =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread thread;
+        private volatile boolean closed;
+
+        TransactionalSender(KafkaProducer<String, byte[]> producer, Latencies acks, AtomicLong failures) {
+            this.thread = Thread.ofPlatform().name("bench-raw-tx-sender").daemon().start(() -> {
+                List<Handed> batch = new ArrayList<>();
+                while (!closed || !queue.isEmpty()) {
+                    try {
+                        Handed first = queue.poll(100, TimeUnit.MILLISECONDS);
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
+                        queue.drainTo(batch, 999);
+                        producer.beginTransaction();
+                        batch.forEach(handed -> producer.send(handed.record()));
+                        producer.commitTransaction();
+                        long now = System.nanoTime();
+                        batch.forEach(handed -> acks.recordNanos(now - handed.handedNanos()));
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        failures.addAndGet(batch.size());
+                        producer.abortTransaction();
+                    } finally {
+                        batch.clear();
+                    }
+                }
+            });
+        }
+
+        void hand(ProducerRecord<String, byte[]> record, long handedNanos) {
+            queue.add(new Handed(record, handedNanos));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closed = true;
+            thread.join(30_000);
+        }
     }
 
     /** Passes each chunk of one run's stream to the recorder. */
