@@ -22,6 +22,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class RunFollower implements AutoCloseable {
 
+    /** How long the end of a run's topic is waited for to be stable (no transaction on it undecided). */
+    private static final Duration STABLE_WAIT = Duration.ofSeconds(2);
+
     private final RunFeed feed;
     private final Admin admin;
     private final CatchUpReader catchUp;
@@ -90,9 +93,18 @@ public final class RunFollower implements AutoCloseable {
             // Asked first: ListOffsets of a topic that does not exist yet is logged at ERROR by the admin client.
             admin.describeTopics(List.of(partition.topic())).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
-                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+            // A commit returns before the broker has written the transaction's markers, and until then the last
+            // stable offset ends before chunks whose writer was told they are stored: wait (briefly) for it to
+            // reach the end of the log, so that "now" includes every chunk acknowledged before this call.
+            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), STABLE_WAIT.toNanos());
+            while (true) {
+                long stable = offset(partition, IsolationLevel.READ_COMMITTED, timeout);
+                if (stable >= offset(partition, IsolationLevel.READ_UNCOMMITTED, timeout)
+                        || System.nanoTime() > deadline) {
+                    return stable;
+                }
+                Thread.sleep(10);
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return 0;
@@ -103,6 +115,12 @@ public final class RunFollower implements AutoCloseable {
             throw new RunstreamException("run '" + runId() + "': the end of its topic could not be read within "
                     + timeout.toMillis() + " ms", e);
         }
+    }
+
+    private long offset(org.apache.kafka.common.TopicPartition partition, IsolationLevel isolation, Duration timeout)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                .partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
     }
 
     /**

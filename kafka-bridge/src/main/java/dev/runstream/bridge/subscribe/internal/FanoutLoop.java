@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class FanoutLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutLoop.class);
-    private static final long TOPIC_CHECK_MS = 100;
+    private static final long TOPIC_CHECK_MS = 25;
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -109,7 +109,9 @@ public final class FanoutLoop implements AutoCloseable {
             sleep(waiting.isEmpty() ? 50 : TOPIC_CHECK_MS);
             return;
         }
-        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        // While a run's topic is awaited, poll briefly so that it is looked for again soon.
+        ConsumerRecords<String, byte[]> records = consumer.poll(waiting.isEmpty() ? POLL
+                : Duration.ofMillis(TOPIC_CHECK_MS));
         Map<TopicPartition, List<LiveChunk>> read = new HashMap<>();
         Map<TopicPartition, List<Long>> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
@@ -165,7 +167,12 @@ public final class FanoutLoop implements AutoCloseable {
         for (Map.Entry<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> entry
                 : described.entrySet()) {
             try {
-                entry.getValue().get(5, TimeUnit.SECONDS);
+                var description = entry.getValue().get(5, TimeUnit.SECONDS);
+                if (description.partitions().isEmpty() || description.partitions().getFirst().leader() == null) {
+                    // Just created: assigned before it has a leader, the consumer's offset lookups back off (up to
+                    // retry.backoff.max.ms) and the run's first chunk comes late. Looked for again.
+                    continue;
+                }
                 RunFeed feed = byTopic.get(entry.getKey());
                 waiting.remove(feed);
                 assigned.put(feed.partition(), feed);
