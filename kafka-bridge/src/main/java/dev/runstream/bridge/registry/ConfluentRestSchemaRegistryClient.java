@@ -176,10 +176,16 @@ public final class ConfluentRestSchemaRegistryClient implements SchemaRegistryCl
             try {
                 uri = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Schema registry URL is not a URL: '" + baseUrl + "'", e);
+                // Not echoed: a URL that does not parse may still hold credentials.
+                throw new IllegalArgumentException("Schema registry URL is not a URL"
+                    + (e.getCause() instanceof java.net.URISyntaxException syntax && syntax.getIndex() >= 0
+                        ? " (bad character at index " + syntax.getIndex() + ")" : "")
+                    + "; expected http(s)://host[:port][/path]");
             }
             if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("Schema registry URL must be http(s)://host[:port][/path]: '" + baseUrl + "'");
+                throw new IllegalArgumentException("Schema registry URL must be http(s)://host[:port][/path], was "
+                    + (uri.getScheme() == null ? "without a scheme" : "scheme '" + uri.getScheme() + "'")
+                    + (uri.getHost() == null ? " and without a host" : ""));
             }
             if (uri.getUserInfo() != null || uri.getQuery() != null) {
                 throw new IllegalArgumentException("Schema registry URL must carry no credentials or query: "

@@ -23,11 +23,17 @@ public final class SchemaRegistries {
             }
             return builder.build();
         }
-        ConfluentRestSchemaRegistryClient.Builder builder = ConfluentRestSchemaRegistryClient.builder(url);
-        Password userInfo = config.getPassword(RunstreamConfig.SCHEMA_REGISTRY_USER_INFO_CONFIG);
-        if (userInfo != null) {
-            String[] parts = userInfo.value().split(":", 2);
-            builder.basicAuth(parts[0], parts.length > 1 ? parts[1] : "");
+        ConfluentRestSchemaRegistryClient.Builder builder;
+        try {
+            builder = ConfluentRestSchemaRegistryClient.builder(url);
+            Password userInfo = config.getPassword(RunstreamConfig.SCHEMA_REGISTRY_USER_INFO_CONFIG);
+            if (userInfo != null) {
+                String[] parts = userInfo.value().split(":", 2);
+                builder.basicAuth(parts[0], parts.length > 1 ? parts[1] : "");
+            }
+        } catch (IllegalArgumentException e) {
+            // A setting to fix, not a bug; the messages name no secret (the URL's credentials are left out).
+            throw new org.apache.kafka.common.config.ConfigException("schema registry settings: " + e.getMessage());
         }
         Password token = config.getPassword(RunstreamConfig.SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG);
         if (token != null) {

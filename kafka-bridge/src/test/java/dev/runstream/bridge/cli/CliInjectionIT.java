@@ -95,6 +95,17 @@ class CliInjectionIT {
     }
 
     @Test
+    void shouldRefuseARegistryUrlWithCredentialsWithoutEchoingThem() {
+        for (String url : List.of("http://alice:s3cr3t-pw@127.0.0.1:1/", "https://alice:s3cr3t-pw@registry.invalid",
+                "http://127.0.0.1:1/?token=s3cr3t-pw", "ftp://alice:s3cr3t-pw@127.0.0.1/", "not a url s3cr3t-pw")) {
+            CliRun run = CliRun.of("replay", "--data-dir", dir.toString(), "--bootstrap-servers", bootstrap,
+                    "--prefix", prefix(), "--schema-registry-url", url, "run-1");
+            assertRefusedAsUserError(run, "registry URL " + url);
+            assertThat(run.err()).contains("chema registry").doesNotContain("s3cr3t-pw");
+        }
+    }
+
+    @Test
     void shouldNotPublishAChunkOfAnotherRunIntoARun() throws Exception {
         String prefix = prefix();
         String text = Corpus.text("agent-text", "chunks.ndjson").replace(Corpus.RUN_ID, "run-a");
