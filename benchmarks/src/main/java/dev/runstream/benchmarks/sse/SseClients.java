@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SseClients implements AutoCloseable {
 
+    private static final Duration OPENING_TIMEOUT = Duration.ofSeconds(120);
+
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).executor(executor).build();
@@ -35,7 +37,12 @@ final class SseClients implements AutoCloseable {
             throws InterruptedException {
         Semaphore opening = new Semaphore(maxOpening);
         for (int i = 0; i < count; i++) {
-            opening.acquire();
+            if (!opening.tryAcquire(OPENING_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                // Fail the benchmark rather than hang it: seen with 1 000 runs (BENCHMARKS.md, full mode).
+                throw new IllegalStateException(maxOpening + " SSE readers opened before reader " + i + " got no "
+                        + "first chunk within " + OPENING_TIMEOUT.toSeconds() + " s (" + failures.get()
+                        + " requests failed)");
+            }
             Reader reader = new Reader(i, recorder, opening);
             readers.add(reader);
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs/"
