@@ -149,10 +149,19 @@ public final class FanoutLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The consumer's position, or null when it cannot be told at once. Never throws {@link WakeupException}: a
+     * {@link #add} wakes the consumer up at any time, and a wakeup thrown here, after {@code poll} returned records
+     * and before every feed got its own, lost them: the feed's position moved past chunks it never held, and its
+     * readers waited for them forever (200 of 10 000 SSE readers over 1 000 new runs).
+     */
     private Long position(TopicPartition partition) {
         try {
             return consumer.position(partition, Duration.ZERO);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return null;
+        } catch (WakeupException e) {
+            // The wakeup is consumed; the feed just added is picked up by the next step.
             return null;
         }
     }
