@@ -47,6 +47,7 @@ public final class SseBridgeProcess {
         HttpBridge bridge = HttpBridge.start(bridgeConfig, "127.0.0.1", 0);
         KafkaRunPublisher publisher = new KafkaRunPublisher(config, registry);
         LiveRunFanout fanout = new LiveRunFanout(config, registry,
+                new dev.runstream.bridge.subscribe.RunSummaryReader(config, registry)::summary,
                 bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
                 bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));

@@ -221,7 +221,7 @@ public final class RunAggregationTopology {
     }
 
     static boolean isPatternMode(RunstreamConfig config) {
-        return RunstreamConfig.SOURCE_MODE_PATTERN.equals(config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
+        return config.sourceMode() == dev.runstream.bridge.config.SourceMode.PATTERN;
     }
 
     private static <T> void deadLetters(KStream<String, Checked<T>> checked, RunTopics topics, String stage) {

@@ -49,6 +49,8 @@ public final class RunAggregator implements AutoCloseable {
     private final RunstreamConfig config;
     private final String storeName;
     private final KafkaStreams streams;
+    /** This instance's {@code application.server}, when set. */
+    private final Optional<HostInfo> self;
     private volatile State state = State.CREATED;
 
     /**
@@ -61,6 +63,9 @@ public final class RunAggregator implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         this.storeName = config.topics().summaryStore();
         Properties props = AggregatorProperties.of(config);
+        Object server = props.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        this.self = server == null || server.toString().isBlank() ? Optional.empty()
+                : Optional.of(HostInfo.buildFromEndpoint(server.toString()));
         this.streams = new KafkaStreams(RunAggregationTopology.build(config, registry), new StreamsConfig(props));
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         streams.setStateListener((now, before) -> {
@@ -149,7 +154,36 @@ public final class RunAggregator implements AutoCloseable {
      */
     public Optional<RunSummary> summary(String runId) {
         RunIds.requireValid(runId);
-        return Optional.ofNullable(read(store -> store.get(runId)));
+        return Optional.ofNullable(read(store -> store.get(runId), true));
+    }
+
+    /**
+     * The summary of {@code runId} as this instance's running tasks have it, never from a store that is still
+     * being restored: what a writer's numbering may rest on. Empty when this instance holds no summary of the run.
+     *
+     * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
+     */
+    public Optional<RunSummary> currentSummary(String runId) {
+        RunIds.requireValid(runId);
+        return Optional.ofNullable(read(store -> store.get(runId), false));
+    }
+
+    /**
+     * Whether this instance is the active owner of the summary of {@code runId}: its {@code application.server} is
+     * the one Kafka Streams names for the run's key. Without {@code kafka.streams.application.server} (one instance
+     * alone), a running aggregator owns every run.
+     */
+    public boolean holds(String runId) {
+        RunIds.requireValid(runId);
+        if (state != State.RUNNING || streams.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        if (self.isEmpty()) {
+            return true;
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, runId, Serdes.String().serializer());
+        return metadata != null && !metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)
+                && metadata.activeHost().equals(self.get());
     }
 
     /**
@@ -171,7 +205,7 @@ public final class RunAggregator implements AutoCloseable {
                 }
             }
             return out;
-        });
+        }, true);
     }
 
     /**
@@ -223,13 +257,18 @@ public final class RunAggregator implements AutoCloseable {
         T apply(ReadOnlyKeyValueStore<String, RunSummary> store);
     }
 
-    private <T> T read(StoreRead<T> query) {
+    /**
+     * Runs {@code query} on the local stores. With {@code allowStale}, a store is read while Kafka Streams
+     * rebalances (KIP-535): a new run topic or instance does not make summaries unreadable meanwhile.
+     */
+    private <T> T read(StoreRead<T> query, boolean allowStale) {
         if (state != State.RUNNING) {
             throw new AggregatorUnavailableException("aggregator " + config.applicationId() + " is " + state);
         }
         try {
-            return query.apply(streams.store(StoreQueryParameters.fromNameAndType(storeName,
-                    QueryableStoreTypes.<String, RunSummary>keyValueStore())));
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, RunSummary>> parameters =
+                    StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.keyValueStore());
+            return query.apply(streams.store(allowStale ? parameters.enableStaleStores() : parameters));
         } catch (InvalidStateStoreException e) {
             throw new AggregatorUnavailableException("the run summaries of aggregator " + config.applicationId()
                     + " cannot be read now (Kafka Streams is " + streams.state() + "): " + e.getMessage(), e);

@@ -44,10 +44,12 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
     public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
 
-    /** Reads the pattern of per-run topics. */
+    /** {@link SourceMode#PATTERN}'s setting. */
     public static final String SOURCE_MODE_PATTERN = "pattern";
-    /** Reads the shared ingest topic the publisher writes in the same transaction as the run topic. */
+    /** {@link SourceMode#INGEST}'s setting. */
     public static final String SOURCE_MODE_INGEST = "ingest";
+    /** The default of {@value #RUN_TOPIC_DELETE_AFTER_MS_CONFIG} (ingest source). */
+    public static final long DEFAULT_RUN_TOPIC_DELETE_AFTER_MS = 30_000L;
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(PREFIX_CONFIG, Type.STRING, "runstream", (name, value) -> {
@@ -72,11 +74,14 @@ public final class RunstreamConfig extends AbstractConfig {
                     "min.insync.replicas of per-run topics; -1: the broker's default.")
             .define(RUN_TOPIC_RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(-1),
                     Importance.MEDIUM, "retention.ms of per-run topics; -1: keep forever.")
-            .define(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
-                    "Delete a run's topic this long after the run ended (its summary is terminal); -1: never. Needs "
-                            + "source.mode=ingest: under the pattern source a deleted topic stalls the aggregator. The "
-                            + "run's persisted chunks stay in <prefix>.chunks, where replay finds them.")
-            .define(RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.LOW,
+            .define(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, Type.LONG, DEFAULT_RUN_TOPIC_DELETE_AFTER_MS, Range.atLeast(-1),
+                    Importance.MEDIUM,
+                    "Delete a run's topic once the run's stream has ended (its summary is no longer running) and no "
+                            + "chunk came for this long; -1: never (retention only). The run stays readable from "
+                            + "<prefix>.chunks (replay, SSE, resume) and its summary stays. Needs source.mode=ingest: "
+                            + "under the pattern source a deleted topic stalls the aggregator, so there the default "
+                            + "is -1 and any other value is refused.")
+            .define(RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "How often finished runs' topics are looked for to delete (see run.topic.delete.after.ms).")
             .define(CHUNKS_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of <prefix>.chunks and <prefix>.run-summaries: the aggregator's unit of scale.")
@@ -85,10 +90,11 @@ public final class RunstreamConfig extends AbstractConfig {
             .define(SHARED_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM,
                     "Replication factor of the shared topics (chunks, summaries, ingest, dead letters); -1: the "
                             + "broker's default.")
-            .define(SOURCE_MODE_CONFIG, Type.STRING, SOURCE_MODE_PATTERN,
-                    ValidString.in(SOURCE_MODE_PATTERN, SOURCE_MODE_INGEST), Importance.HIGH,
-                    "Where the aggregator reads chunks: 'pattern' (every run topic) or 'ingest' (the shared "
-                            + "ingest topic, written in the same transaction as the run topic).")
+            .define(SOURCE_MODE_CONFIG, Type.STRING, SOURCE_MODE_INGEST,
+                    ValidString.in(SOURCE_MODE_INGEST, SOURCE_MODE_PATTERN), Importance.HIGH,
+                    "Where the aggregator reads chunks: 'ingest' (the shared ingest topic, written in the same "
+                            + "transaction as the run topic) or 'pattern' (every run topic; run topics are then kept "
+                            + "until their retention).")
             .define(APPLICATION_ID_CONFIG, Type.STRING, "", Importance.MEDIUM,
                     "Kafka Streams application.id of the aggregator; empty: <prefix>-aggregator.")
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
@@ -132,12 +138,26 @@ public final class RunstreamConfig extends AbstractConfig {
 
     public RunstreamConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
-        if (getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0
-                && !SOURCE_MODE_INGEST.equals(getString(SOURCE_MODE_CONFIG))) {
+        if (sourceMode() == SourceMode.PATTERN && originals.containsKey(RUN_TOPIC_DELETE_AFTER_MS_CONFIG)
+                && getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
             throw new ConfigException(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG),
                     "deleting run topics needs source.mode=ingest: a topic deleted under the aggregator's pattern "
                             + "subscription stalls every run's processing until the consumer's offset commit times out");
         }
+    }
+
+    public SourceMode sourceMode() {
+        return SourceMode.of(getString(SOURCE_MODE_CONFIG));
+    }
+
+    /**
+     * How long after its last chunk the topic of a run that is no longer running is deleted; empty when run topics
+     * are kept (until retention): {@value #RUN_TOPIC_DELETE_AFTER_MS_CONFIG} -1, or the pattern source.
+     */
+    public java.util.Optional<java.time.Duration> runTopicDeleteAfter() {
+        long ms = getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG);
+        return ms < 0 || sourceMode() == SourceMode.PATTERN ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofMillis(ms));
     }
 
     public RunTopics topics() {

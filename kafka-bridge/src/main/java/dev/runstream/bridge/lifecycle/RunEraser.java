@@ -74,8 +74,7 @@ public final class RunEraser implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         this.topics = config.topics();
-        this.ingestSource = RunstreamConfig.SOURCE_MODE_INGEST.equals(
-                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
+        this.ingestSource = config.sourceMode() == dev.runstream.bridge.config.SourceMode.INGEST;
         this.admin = Admin.create(config.clientProperties("admin"));
         this.topicAdmin = new TopicAdmin(admin);
         this.markers = new EraseMarkerWriter(config.clientProperties("producer"),

@@ -4,47 +4,82 @@ import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.publish.KafkaRunPublisher;
+import dev.runstream.bridge.subscribe.LiveRunFanout;
+import dev.runstream.core.RunIds;
+import dev.runstream.core.RunstreamException;
+import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the topics of runs that ended more than {@code run.topic.delete.after.ms} ago, in batches, from the
- * aggregator's summaries (so only runs whose summary is terminal, i.e. fully aggregated, lose their topic). Only in
- * the ingest source mode, where the aggregator does not read run topics: deleting a topic under the pattern source
- * stalls it (README). The persisted chunks stay in {@code prefix.chunks}.
+ * The run topic lifecycle: deletes the topics of runs whose stream has ended (their summary is no longer
+ * {@code running}: finished, failed, suspended, abandoned...) and that have had no chunk for
+ * {@code run.topic.delete.after.ms}, every {@code run.topic.reap.interval.ms}, in batches. Only in the ingest source
+ * mode, where the aggregator does not read run topics. The run stays readable from {@code prefix.chunks}
+ * ({@code RunLogs}) and keeps its summary; a late chunk brings its topic back and goes on numbering where the run
+ * left off.
+ *
+ * <p>Each instance reaps the runs whose summaries it holds, so that instances share the work without overlap. The
+ * cost of a round is one ListTopics call and a store lookup per run topic there is (their number is bounded by the
+ * lifecycle), not per run ever stored. Before a topic goes, this instance's publisher holds the run (a chunk for it
+ * waits until the topic is gone, then brings it back) and its live fan-out lets go of the topic; a topic written
+ * within the grace time by any writer, as its latest record's timestamp tells, is kept.
  */
 public final class RunTopicReaper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunTopicReaper.class);
-    private static final int SCAN_LIMIT = 100_000;
+    private static final int BATCH = 1000;
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final RunTopics topics;
     private final RunAggregator aggregator;
+    private final KafkaRunPublisher publisher;
+    private final LiveRunFanout fanout;
     private final Admin admin;
     private final Clock clock;
     private final Duration grace;
     private final ScheduledExecutorService timer;
+    private volatile long deleted;
+    /**
+     * Run topics seen holding no record, with when they were first seen so (reaper thread only): a writer creates a
+     * run's topic before it writes it, so an empty topic is deleted only once it stayed empty for the grace time.
+     */
+    private final Map<String, Instant> emptySince = new HashMap<>();
 
-    public RunTopicReaper(RunstreamConfig config, RunAggregator aggregator, Admin admin, Clock clock) {
+    /**
+     * @throws IllegalArgumentException when {@code config} keeps run topics ({@link RunstreamConfig#runTopicDeleteAfter})
+     */
+    public RunTopicReaper(RunstreamConfig config, RunAggregator aggregator, KafkaRunPublisher publisher,
+            LiveRunFanout fanout, Admin admin, Clock clock) {
         this.topics = config.topics();
         this.aggregator = aggregator;
+        this.publisher = publisher;
+        this.fanout = fanout;
         this.admin = admin;
         this.clock = clock;
-        this.grace = Duration.ofMillis(config.getLong(RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG));
+        this.grace = config.runTopicDeleteAfter().orElseThrow(() -> new IllegalArgumentException(
+                "run topics are kept with these settings (source.mode=pattern, or run.topic.delete.after.ms=-1)"));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("runstream-topic-reaper").unstarted(r));
         long interval = config.getLong(RunstreamConfig.RUN_TOPIC_REAP_INTERVAL_MS_CONFIG);
@@ -61,52 +96,135 @@ public final class RunTopicReaper implements AutoCloseable {
         }
     }
 
-    /** Deletes the topics of runs that ended before now minus the grace time; returns the deleted topics. */
+    /** How many run topics this reaper has deleted. */
+    public long deletedTopics() {
+        return deleted;
+    }
+
+    /** Deletes the topics of runs that ended and were quiet for the grace time; returns the deleted topics. */
     public List<String> reapOnce() {
         Instant cutoff = clock.instant().minus(grace);
-        java.util.Set<String> existing;
-        try {
-            existing = admin.listTopics().names().get();
-        } catch (ExecutionException e) {
-            throw new dev.runstream.core.RunstreamException("could not list topics: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
         List<String> expired = new ArrayList<>();
-        for (RunSummary summary : aggregator.summaries(SCAN_LIMIT)) {
-            String topic = topics.runTopic(summary.runId());
-            if (summary.isTerminal() && existing.contains(topic)
-                    && summary.finishedAt().filter(at -> at.isBefore(cutoff)).isPresent()) {
-                expired.add(topic);
+        if (emptySince.size() > 100_000) {
+            emptySince.clear();
+        }
+        for (String topic : listTopics()) {
+            Optional<String> runId = topics.runIdOf(topic).filter(id -> !id.startsWith(RunIds.RESERVED_PREFIX));
+            if (runId.isEmpty() || !aggregator.holds(runId.get())) {
+                continue;
+            }
+            Optional<RunSummary> summary = aggregator.currentSummary(runId.get());
+            if (summary.isPresent() && summary.get().status() != RunStatus.RUNNING
+                    && summary.get().lastChunkAt().filter(at -> at.isBefore(cutoff)).isPresent()) {
+                expired.add(runId.get());
             }
         }
-        if (expired.isEmpty()) {
-            return expired;
+        List<String> deletedNow = new ArrayList<>();
+        for (int from = 0; from < expired.size(); from += BATCH) {
+            deletedNow.addAll(reap(expired.subList(from, Math.min(expired.size(), from + BATCH)), cutoff));
         }
-        List<String> deleted = new ArrayList<>();
-        Map<String, KafkaFuture<Void>> results = admin.deleteTopics(expired).topicNameValues();
-        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-            try {
-                result.getValue().get();
-                deleted.add(result.getKey());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    LOG.warn("could not delete finished run topic {}: {}", result.getKey(), e.getCause().toString());
+        if (!deletedNow.isEmpty()) {
+            deleted += deletedNow.size();
+            LOG.debug("deleted {} run topic(s) of runs that ended and had no chunk for {}", deletedNow.size(), grace);
+        }
+        return deletedNow;
+    }
+
+    private List<String> reap(List<String> runIds, Instant cutoff) {
+        Set<String> held = await(publisher.hold(runIds).toCompletableFuture(), "hold runs in the publisher");
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<String> quiet = quietSince(held, cutoff);
+            if (quiet.isEmpty()) {
+                return List.of();
+            }
+            fanout.retire(quiet);
+            List<String> names = quiet.stream().map(topics::runTopic).toList();
+            List<String> gone = new ArrayList<>();
+            for (Map.Entry<String, KafkaFuture<Void>> result : admin.deleteTopics(names).topicNameValues()
+                    .entrySet()) {
+                try {
+                    result.getValue().get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    gone.add(result.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        LOG.warn("could not delete run topic {}: {}", result.getKey(), e.getCause().toString());
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    LOG.warn("deleting run topic {} did not complete within {}", result.getKey(), STEP_TIMEOUT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
                 }
+            }
+            return gone;
+        } finally {
+            publisher.release(held);
+        }
+    }
+
+    /**
+     * Those of the runs whose topic's latest record is older than {@code cutoff}: a writer on another instance may
+     * have written a run after the summary this reaper read.
+     */
+    private List<String> quietSince(Set<String> runIds, Instant cutoff) {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        runIds.forEach(runId -> partitions.put(new TopicPartition(topics.runTopic(runId), 0), OffsetSpec.maxTimestamp()));
+        var results = admin.listOffsets(partitions);
+        List<String> quiet = new ArrayList<>();
+        Instant now = clock.instant();
+        for (String runId : runIds) {
+            try {
+                ListOffsetsResultInfo latest = results.partitionResult(new TopicPartition(topics.runTopic(runId), 0))
+                        .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (latest.offset() < 0) {
+                    if (!emptySince.computeIfAbsent(runId, id -> now).isAfter(cutoff)) {
+                        emptySince.remove(runId);
+                        quiet.add(runId);
+                    }
+                } else if (latest.timestamp() < cutoff.toEpochMilli()) {
+                    emptySince.remove(runId);
+                    quiet.add(runId);
+                } else {
+                    emptySince.remove(runId);
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("run topic of '{}' left for now: its latest record could not be read ({})", runId,
+                        e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        if (!deleted.isEmpty()) {
-            LOG.info("deleted {} finished run topic(s) older than {}", deleted.size(), grace);
+        return quiet;
+    }
+
+    private Set<String> listTopics() {
+        return await(admin.listTopics().names().toCompletionStage().toCompletableFuture(), "list topics");
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+        try {
+            return future.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new RunstreamException("could not " + what + ": " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunstreamException("could not " + what + " within " + STEP_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("interrupted while trying to " + what, e);
         }
-        return deleted;
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

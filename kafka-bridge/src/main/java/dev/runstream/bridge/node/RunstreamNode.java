@@ -7,6 +7,9 @@ import dev.runstream.bridge.http.BridgeServices;
 import dev.runstream.bridge.http.HttpBridge;
 import dev.runstream.bridge.lifecycle.RunEraser;
 import dev.runstream.bridge.lifecycle.RunTopicReaper;
+import dev.runstream.bridge.node.internal.AggregatedRuns;
+import dev.runstream.bridge.publish.RunHistory;
+import dev.runstream.bridge.subscribe.RunSummaryReader;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -39,6 +42,7 @@ public final class RunstreamNode implements AutoCloseable {
     private RunAggregator aggregator;
     private KafkaRunPublisher publisher;
     private LiveRunFanout fanout;
+    private RunTopicReaper reaper;
 
     private RunstreamNode() {
     }
@@ -66,15 +70,17 @@ public final class RunstreamNode implements AutoCloseable {
         config = new RunstreamConfig(settings);
         SchemaRegistryClient registry = started(SchemaRegistries.fromConfig(config));
         aggregator = started(new RunAggregator(config, registry).start());
-        if (config.getLong(RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
-            Admin admin = started(Admin.create(config.clientProperties("admin")));
-            started(new RunTopicReaper(config, aggregator, admin, Clock.systemUTC()));
-        }
-        publisher = started(new KafkaRunPublisher(config, registry));
-        fanout = started(new LiveRunFanout(config, registry,
+        AggregatedRuns runs = new AggregatedRuns(aggregator, new RunSummaryReader(config, registry));
+        publisher = started(new KafkaRunPublisher(config, registry,
+                config.runTopicDeleteAfter().isPresent() ? runs : RunHistory.NONE, Clock.systemUTC()));
+        fanout = started(new LiveRunFanout(config, registry, runs,
                 bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
                 bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG))));
+        if (config.runTopicDeleteAfter().isPresent()) {
+            Admin admin = started(Admin.create(config.clientProperties("admin")));
+            reaper = started(new RunTopicReaper(config, aggregator, publisher, fanout, admin, Clock.systemUTC()));
+        }
         RunEraser eraser = started(new RunEraser(config, registry));
         bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser));
     }
@@ -102,6 +108,11 @@ public final class RunstreamNode implements AutoCloseable {
 
     public LiveRunFanout fanout() {
         return fanout;
+    }
+
+    /** The run topic reaper, when run topics are deleted after use. */
+    public java.util.Optional<RunTopicReaper> reaper() {
+        return java.util.Optional.ofNullable(reaper);
     }
 
     /** {@code http://127.0.0.1:<port><pathAndQuery>}: this instance's HTTP bridge on loopback. */

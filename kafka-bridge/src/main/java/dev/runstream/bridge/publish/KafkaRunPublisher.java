@@ -5,9 +5,16 @@ import dev.runstream.bridge.avro.ChunkRecordMapper;
 import dev.runstream.bridge.config.RecordHeaders;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
-import dev.runstream.bridge.publish.internal.PublishBatch;
-import dev.runstream.bridge.publish.internal.PendingChunk;
+import dev.runstream.bridge.config.SourceMode;
+import dev.runstream.bridge.publish.internal.ProvisionOutcome;
+import dev.runstream.bridge.publish.internal.ProvisionWorker;
+import dev.runstream.bridge.publish.internal.RunStates;
+import dev.runstream.bridge.publish.internal.RunStates.Phase;
+import dev.runstream.bridge.publish.internal.RunStates.RunState;
 import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
+import dev.runstream.bridge.publish.internal.SenderTask;
+import dev.runstream.bridge.publish.internal.SenderTask.ChunkWrite;
+import dev.runstream.bridge.publish.internal.SenderTask.ResumeRun;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.OutOfOrderChunkException;
@@ -16,18 +23,21 @@ import dev.runstream.core.RunstreamException;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.stream.ChunkSink;
+import dev.runstream.core.stream.RunTermination;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,52 +53,54 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka sink behind {@code RunWriter}: every chunk becomes a Confluent-framed Avro {@link ChunkRecord} on its
- * run's own topic {@code prefix.run.<runId>} (created on the run's first chunk), key = run id, headers with type,
- * transient flag and sequence number. In the ingest source mode each chunk is also written, in the same Kafka
- * transaction, to the shared {@code prefix.ingest} topic.
+ * run's own topic {@code prefix.run.<runId>}, key = run id, headers with type, transient flag and sequence number. In
+ * the ingest source mode each chunk is also written, in the same Kafka transaction, to the shared
+ * {@code prefix.ingest} topic.
  *
  * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Once a chunk of a run
  * fails, the run's later chunks fail too, without being written, until the writer calls {@link #resume(String)}: a
  * run's topic never holds a chunk under another chunk's sequence number. Back-pressure: at most
  * {@code publisher.max.in.flight.chunks} chunks are unacknowledged; a writer past that waits in {@code accept}.
- * Durability: {@code acks=all}, and one Kafka transaction per batch, so that a batch is stored whole or not at all:
- * an idempotent producer alone writes the batches after one that expired (delivery timeout), which left runs with a
- * chunk missing and the next ones stored. A chunk's stage completes once its transaction is committed. One sender
- * thread batches what writers hand over (topic creation in one call per batch, one transaction per batch).
+ * Durability: {@code acks=all}, and one Kafka transaction per batch, so that a batch is stored whole or not at all. A
+ * chunk's stage completes once its transaction is committed.
+ *
+ * <p>Threads: one sender thread numbers chunks and writes batches, one provisioning thread creates the topics of
+ * runs that start (in one call per round) and reads where resumed runs go on, so that a run starting never holds up
+ * other runs' chunks. A run is provisioned again after its stream ended (a stream-ending chunk): its next chunk is a
+ * new leg, whose topic may have been deleted meanwhile by the topic reaper; such a run goes on numbering where its
+ * {@link RunHistory} says.
  */
 public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRunPublisher.class);
     private static final int MAX_BATCH = 5000;
-    /** Runs whose next sequence number is kept; an evicted run's is read again from its topic. */
+    /** Ready runs whose next sequence number is kept; a run dropped is provisioned again on its next chunk. */
     private static final int MAX_TRACKED_RUNS = 100_000;
     /** More than a record's batch, record and header overhead, so that a chunk Kafka would refuse is refused first. */
     private static final int RECORD_OVERHEAD = 256;
+    /** How long a closing publisher still waits for runs being provisioned or held. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RunTopics topics;
     /** Whether each chunk is also written to {@code prefix.ingest} (ingest source mode). */
     private final boolean ingest;
     private final Clock clock;
+    private final int maxInFlight;
     private final Semaphore inFlight;
-    private final LinkedBlockingQueue<PendingChunk> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<SenderTask> queue = new LinkedBlockingQueue<>();
     private final ConfluentAvroSerde<ChunkRecord> serde;
     private final Admin admin;
-    private final RunTopicProvisioner provisioner;
-    /** The next sequence number of each run this publisher has written to lately; sender thread only. */
-    private final Map<String, Long> nextSequence = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > MAX_TRACKED_RUNS;
-        }
-    };
-    /**
-     * Runs whose write failed, with the sequence number of their first failed chunk (-1: failed before numbering).
-     * Their later chunks fail without being written until {@link #resume(String)}.
-     */
-    private final Map<String, Long> broken = new ConcurrentHashMap<>();
-    /** Runs whose numbering is to be read again from their topic ({@link #forget}). */
-    private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
+    private final ProvisionWorker provisioning;
+    /** Sender thread only. */
+    private final RunStates runs = new RunStates(MAX_TRACKED_RUNS);
+    /** The runs broken by a failed chunk, as the sender thread last left them, for {@link #needsResume}. */
+    private final Set<String> broken = ConcurrentHashMap.newKeySet();
     private final Thread sender;
+    /**
+     * How long a ready run may go unwritten before its next chunk provisions it again: less than the time after which
+     * the topic reaper may delete a run's topic, so that this publisher never writes to a topic it did not see lately.
+     */
+    private final long readyIdleNanos;
     private final Map<String, Object> producerProps;
     /**
      * The producer refuses a larger record, and in a transaction that aborts the whole batch, every run's chunks in
@@ -97,39 +109,59 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final int maxRequestSize;
     /** The transactional producer; null after a failure left it unusable, made again when next needed. */
     private volatile KafkaProducer<String, byte[]> producer;
-    /** The batch the sender thread is writing, for {@link #flush()}. */
-    private volatile PublishBatch current;
     private volatile boolean closing;
 
+    /**
+     * A publisher that, where run topics are deleted after use ({@code run.topic.delete.after.ms}), reads where a
+     * resumed run goes on from its summary in {@code {prefix}.run-summaries} (see {@link RunHistory}).
+     */
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry) {
         this(config, registry, Clock.systemUTC());
     }
 
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, Clock clock) {
+        this(config, registry, config.runTopicDeleteAfter().isPresent()
+                ? RunHistory.fromSummaries(new dev.runstream.bridge.subscribe.RunSummaryReader(config, registry))
+                : RunHistory.NONE, clock);
+    }
+
+    /**
+     * @param history where runs whose topic holds no chunk go on numbering (a run resumed after its topic was
+     *                deleted); {@link RunHistory#NONE} when run topics are never deleted
+     */
+    public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, RunHistory history, Clock clock) {
         this.topics = config.topics();
         this.clock = clock;
-        this.ingest = RunstreamConfig.SOURCE_MODE_INGEST.equals(
-                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
-        this.inFlight = new Semaphore(config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG));
+        this.ingest = config.sourceMode() == SourceMode.INGEST;
+        this.maxInFlight = config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG);
+        this.inFlight = new Semaphore(maxInFlight);
         this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
         this.serde.schemaId();
         this.admin = Admin.create(config.clientProperties("admin"));
-        this.provisioner = new RunTopicProvisioner(config, admin);
         this.producerProps = new HashMap<>(config.clientProperties("producer"));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         producerProps.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                topics.prefix() + "-publisher-" + java.util.UUID.randomUUID());
+                topics.prefix() + "-publisher-" + UUID.randomUUID());
         // A publisher that dies leaves its open transaction to time out, and read_committed readers of the runs it
         // was writing wait for that: 10 s, as Kafka Streams uses under exactly-once, rather than the producer's 60 s.
         producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        // Topics not written for this long leave the producer's metadata, and the metadata it asks for: a run topic
+        // is deleted only once its run has been quiet for longer (run.topic.delete.after.ms), so the producer never
+        // asks for a topic that is gone (which Kafka's client logs as a warning).
+        producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5_000);
+        producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+        this.readyIdleNanos = config.runTopicDeleteAfter().map(grace -> grace.toNanos() / 2)
+                .orElse(Long.MAX_VALUE);
         this.maxRequestSize = Integer.parseInt(String.valueOf(
                 producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         this.producer = newProducer();
+        this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history),
+                outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
-        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), ingest ? "ingest" : "pattern");
+        LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), config.sourceMode().setting());
     }
 
     /**
@@ -174,7 +206,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      */
     @Override
     public CompletionStage<Long> accept(String runId, Chunk chunk) {
-        return enqueue(runId, chunk, PendingChunk.ANY_SEQUENCE).thenApply(PublishedChunk::sequence);
+        return enqueue(runId, chunk, ChunkWrite.ANY_SEQUENCE).thenApply(PublishedChunk::sequence);
     }
 
     /**
@@ -197,12 +229,28 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * run's topic (an erased run). Unlike {@link #resume} it writes and creates nothing.
      */
     public void forget(String runId) {
-        forgotten.add(runId);
+        queue.add(new SenderTask.ForgetRuns(List.of(RunIds.requireValid(runId))));
+    }
+
+    /**
+     * Holds those of {@code runIds} that this publisher is not writing now (nothing of them is ready, waiting or
+     * being provisioned), so that their topics can be deleted: a chunk for a held run waits until {@link #release}.
+     * Completes with the runs held.
+     */
+    public CompletionStage<Set<String>> hold(Collection<String> runIds) {
+        SenderTask.HoldRuns request = new SenderTask.HoldRuns(List.copyOf(runIds), new CompletableFuture<>());
+        queue.add(request);
+        return request.held().copy();
+    }
+
+    /** Ends the hold of {@link #hold}: chunks that waited for these runs are provisioned anew. */
+    public void release(Collection<String> runIds) {
+        queue.add(new SenderTask.ReleaseRuns(List.copyOf(runIds)));
     }
 
     /** Whether a chunk of {@code runId} failed and the run's writer must {@link #resume} it before writing on. */
     public boolean needsResume(String runId) {
-        return broken.containsKey(runId);
+        return broken.contains(runId);
     }
 
     private CompletionStage<PublishedChunk> enqueue(String runId, Chunk chunk, long expectedSequence) {
@@ -217,11 +265,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 throw new IllegalStateException("the publisher is closed");
             }
             inFlight.acquire();
-            PendingChunk pending = new PendingChunk(runId, own, clock.instant(), expectedSequence);
-            pending.result().whenComplete((sequence, error) -> inFlight.release());
-            queue.add(pending);
-            return pending.result().copy()
-                    .thenApply(sequence -> new PublishedChunk(runId, sequence, pending.duplicate().get()));
+            ChunkWrite write = new ChunkWrite(runId, own, clock.instant(), expectedSequence);
+            write.result().whenComplete((sequence, error) -> inFlight.release());
+            queue.add(write);
+            return write.result().copy()
+                    .thenApply(sequence -> new PublishedChunk(runId, sequence, write.duplicate().get()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new RunstreamException("run '" + runId
@@ -252,7 +300,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             if (closing) {
                 throw new IllegalStateException("the publisher is closed");
             }
-            PendingChunk request = PendingChunk.resumeOf(runId);
+            ResumeRun request = new ResumeRun(runId, new CompletableFuture<>());
             queue.add(request);
             return request.result().copy();
         } catch (RuntimeException e) {
@@ -261,22 +309,34 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     }
 
     private void sendLoop() {
-        while (!closing || !queue.isEmpty()) {
+        long closingSince = -1;
+        while (!closing || !queue.isEmpty() || runs.anyWaiting() && System.nanoTime() - closingSince < CLOSE_WAIT_NANOS) {
+            if (closing && closingSince < 0) {
+                closingSince = System.nanoTime();
+            }
             try {
-                PendingChunk first = queue.poll(100, TimeUnit.MILLISECONDS);
+                SenderTask first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                PublishBatch batch = new PublishBatch(first);
-                current = batch;
-                queue.drainTo(batch.chunks(), MAX_BATCH - 1);
+                List<SenderTask> tasks = new ArrayList<>();
+                tasks.add(first);
+                queue.drainTo(tasks, MAX_BATCH - 1);
+                Round round = new Round();
                 try {
-                    send(batch);
+                    tasks.forEach(task -> route(task, round));
+                    if (!round.sendable.isEmpty()) {
+                        send(round.sendable);
+                    }
                 } catch (RuntimeException e) {
-                    LOG.warn("a batch of {} chunks failed before its transaction: {}", batch.chunks().size(),
-                            e.toString());
-                    failAll(batch, new RunstreamException("not written: " + e, e));
+                    LOG.error("The publisher's sender failed on a round of {} chunks; they are failed",
+                            round.sendable.size(), e);
+                    failAll(round.sendable, new RunstreamException("not written: " + e, e));
                 }
+                if (!round.toProvision.isEmpty()) {
+                    provisioning.submit(round.toProvision);
+                }
+                runs.trim();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -285,112 +345,227 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         failRemaining(new IllegalStateException("the publisher is closed"));
     }
 
-    private void send(PublishBatch batch) {
-        forgotten.removeIf(run -> {
-            nextSequence.remove(run);
-            return true;
+    /** What one round of the sender thread writes and provisions. */
+    private static final class Round {
+        final List<ChunkWrite> sendable = new ArrayList<>();
+        final Set<String> toProvision = new LinkedHashSet<>();
+    }
+
+    private void route(SenderTask task, Round round) {
+        switch (task) {
+            case ChunkWrite write -> routeChunk(write, round);
+            case ResumeRun resume -> routeResume(resume, round);
+            case SenderTask.RunsProvisioned provisioned -> provisioned.outcomes()
+                    .forEach((runId, outcome) -> provisioned(runId, outcome, round));
+            case SenderTask.ForgetRuns forget -> forget.runIds().forEach(runs::forgetIfReady);
+            case SenderTask.HoldRuns hold -> {
+                Set<String> held = new HashSet<>();
+                for (String runId : hold.runIds()) {
+                    if (runs.get(runId) == null) {
+                        runs.start(runId, Phase.HELD);
+                        held.add(runId);
+                    }
+                }
+                hold.held().complete(held);
+            }
+            case SenderTask.ReleaseRuns release -> {
+                for (String runId : release.runIds()) {
+                    RunState state = runs.get(runId);
+                    if (state == null || state.phase() != Phase.HELD) {
+                        continue;
+                    }
+                    if (state.waiting().isEmpty() && state.resumes().isEmpty()) {
+                        runs.remove(runId);
+                    } else {
+                        state.provisioning();
+                        round.toProvision.add(runId);
+                    }
+                }
+            }
+        }
+    }
+
+    private void routeChunk(ChunkWrite write, Round round) {
+        RunState state = runs.get(write.runId());
+        if (state != null && state.phase() == Phase.READY && state.idleFor(System.nanoTime()) > readyIdleNanos) {
+            runs.remove(write.runId());
+            state = null;
+        }
+        if (state == null) {
+            state = runs.start(write.runId(), Phase.PROVISIONING);
+            round.toProvision.add(write.runId());
+        }
+        switch (state.phase()) {
+            case PROVISIONING, HELD -> runs.park(state, write);
+            case READY -> round.sendable.add(write);
+            case BROKEN -> write.result().completeExceptionally(new RunstreamException("run '" + write.runId()
+                    + "': a " + write.chunk().type() + " chunk was not written: " + (state.failedAt() < 0
+                    ? "an earlier chunk" : "chunk " + state.failedAt()) + " of the run failed before it; resume the "
+                    + "run and write again from the sequence it gives"));
+        }
+    }
+
+    /**
+     * A resume fails the run's chunks handed over before it and not written yet, then numbers the run anew from its
+     * topic (every chunk handed to Kafka so far is stored or failed: rounds are written one after the other).
+     */
+    private void routeResume(ResumeRun resume, Round round) {
+        String runId = resume.runId();
+        RunstreamException notWritten = new RunstreamException("run '" + runId + "': a chunk handed over before the "
+                + "run was resumed was not written");
+        round.sendable.removeIf(write -> {
+            if (write.runId().equals(runId)) {
+                write.result().completeExceptionally(notWritten);
+                return true;
+            }
+            return false;
         });
-        resumeRuns(batch);
-        provisionNewRuns(batch);
-        if (batch.chunks().stream().allMatch(pending -> pending.result().isDone())) {
+        RunState state = runs.get(runId);
+        if (state != null) {
+            runs.unpark(state).forEach(write -> write.result().completeExceptionally(notWritten));
+        }
+        if (state == null) {
+            state = runs.start(runId, Phase.PROVISIONING);
+            round.toProvision.add(runId);
+        } else if (state.phase() == Phase.READY || state.phase() == Phase.BROKEN) {
+            state.provisioning();
+            round.toProvision.add(runId);
+        }
+        state.resumes().add(resume);
+    }
+
+    private void provisioned(String runId, ProvisionOutcome outcome, Round round) {
+        RunState state = runs.get(runId);
+        if (state == null || state.phase() != Phase.PROVISIONING) {
             return;
         }
-        KafkaProducer<String, byte[]> transaction = producer();
+        switch (outcome) {
+            case ProvisionOutcome.Numbered numbered -> {
+                state.ready(numbered.next());
+                broken.remove(runId);
+                state.resumes().forEach(resume -> resume.result().complete(numbered.next()));
+                round.sendable.addAll(runs.unpark(state));
+            }
+            case ProvisionOutcome.Refused refused -> {
+                state.breakAt(-1);
+                broken.add(runId);
+                state.resumes().forEach(resume -> resume.result().completeExceptionally(refused.error()));
+                runs.unpark(state).forEach(write -> write.result().completeExceptionally(refused.error()));
+            }
+        }
+        state.resumes().clear();
+    }
+
+    /** Writes the round's chunks in one transaction; a stage completes once it is committed. */
+    private void send(List<ChunkWrite> writes) {
+        KafkaProducer<String, byte[]> transaction;
+        try {
+            transaction = producer();
+        } catch (RuntimeException e) {
+            LOG.warn("a batch of {} chunks failed before its transaction: {}", writes.size(), e.toString());
+            failAll(writes, new RunstreamException("not written: " + e, e));
+            return;
+        }
+        long[] sequences = new long[writes.size()];
         try {
             transaction.beginTransaction();
-            // By position, not in a map: a PendingChunk is a record, whose hash walks the chunk's whole JSON tree.
-            long[] sequences = new long[batch.chunks().size()];
             for (int i = 0; i < sequences.length; i++) {
-                sequences[i] = sendOne(transaction, batch.chunks().get(i));
+                sequences[i] = sendOne(transaction, writes.get(i));
             }
             transaction.commitTransaction();
-            for (int i = 0; i < sequences.length; i++) {
-                batch.chunks().get(i).result().complete(sequences[i]);
-            }
         } catch (ProducerFencedException e) {
             discardProducer();
-            failAll(batch, new RunstreamException("publisher fenced by another with its transactional id", e));
+            failAll(writes, new RunstreamException("publisher fenced by another with its transactional id", e));
+            return;
         } catch (RuntimeException e) {
-            LOG.warn("transaction of {} chunks failed; aborting it: {}", batch.chunks().size(), e.toString());
+            LOG.warn("transaction of {} chunks failed; aborting it: {}", writes.size(), e.toString());
             try {
                 transaction.abortTransaction();
             } catch (RuntimeException abortFailure) {
                 discardProducer();
             }
-            failAll(batch, new RunstreamException("the transaction failed and was aborted: " + e, e));
-        }
-    }
-
-    /** Fails every chunk of the batch and breaks their runs (see {@link #resume(String)}). */
-    private void failAll(PublishBatch batch, RuntimeException error) {
-        batch.chunks().stream().filter(pending -> !pending.isResume())
-                .forEach(pending -> broken.putIfAbsent(pending.runId(), -1L));
-        batch.failAll(error);
-    }
-
-    private void provisionNewRuns(PublishBatch batch) {
-        List<String> unknown = batch.runIds().stream()
-                .filter(run -> !nextSequence.containsKey(run) && !broken.containsKey(run)).toList();
-        if (unknown.isEmpty()) {
+            failAll(writes, new RunstreamException("the transaction failed and was aborted: " + e, e));
             return;
         }
-        for (Map.Entry<String, Object> entry : provisioner.provision(unknown).entrySet()) {
-            if (entry.getValue() instanceof Long next) {
-                nextSequence.put(entry.getKey(), next);
-            } else {
-                broken.putIfAbsent(entry.getKey(), -1L);
-                batch.failRun(entry.getKey(), (RuntimeException) entry.getValue());
+        for (int i = 0; i < sequences.length; i++) {
+            ChunkWrite write = writes.get(i);
+            if (sequences[i] < 0) {
+                continue;
+            }
+            if (write.result().isCompletedExceptionally()) {
+                breakRun(write.runId(), sequences[i]);
+                continue;
+            }
+            write.result().complete(sequences[i]);
+            if (RunTermination.endsStream(write.chunk())) {
+                // The run's next chunk starts a new leg: provisioned again, as its topic may be deleted meanwhile.
+                runs.forgetIfReady(write.runId());
             }
         }
     }
 
-    /** Sends one chunk in the open transaction and returns its sequence number; its stage completes on commit. */
-    private long sendOne(KafkaProducer<String, byte[]> transaction, PendingChunk pending) {
-        if (pending.isResume() || pending.result().isDone()) {
+    /** Fails every chunk of the round and breaks their runs (see {@link #resume(String)}). */
+    private void failAll(List<ChunkWrite> writes, RuntimeException error) {
+        for (ChunkWrite write : writes) {
+            write.result().completeExceptionally(error);
+            breakRun(write.runId(), -1);
+        }
+    }
+
+    private void breakRun(String runId, long sequence) {
+        RunState state = runs.get(runId);
+        if (state == null) {
+            state = runs.start(runId, Phase.BROKEN);
+        }
+        state.breakAt(sequence);
+        broken.add(runId);
+    }
+
+    /** Sends one chunk in the open transaction and returns its sequence number (-1: not sent, its stage is done). */
+    private long sendOne(KafkaProducer<String, byte[]> transaction, ChunkWrite write) {
+        if (write.result().isDone()) {
             return -1;
         }
-        String runId = pending.runId();
-        Long failedAt = broken.get(runId);
-        if (failedAt != null) {
-            pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': a " + pending.chunk()
-                    .type() + " chunk was not written: " + (failedAt < 0 ? "an earlier chunk" : "chunk " + failedAt)
-                    + " of the run failed before it; resume the run and write again from the sequence it gives"));
+        String runId = write.runId();
+        RunState state = runs.get(runId);
+        if (state == null || state.phase() != Phase.READY) {
+            routeBroken(write, state);
             return -1;
         }
-        if (pending.expectedSequence() != PendingChunk.ANY_SEQUENCE) {
-            long next = nextSequence.getOrDefault(runId, 0L);
-            if (pending.expectedSequence() < next) {
-                pending.duplicate().set(true);
-                pending.result().complete(pending.expectedSequence());
+        if (write.expectedSequence() != ChunkWrite.ANY_SEQUENCE) {
+            long next = state.next();
+            if (write.expectedSequence() < next) {
+                write.duplicate().set(true);
+                write.result().complete(write.expectedSequence());
                 return -1;
             }
-            if (pending.expectedSequence() > next) {
-                pending.result().completeExceptionally(new OutOfOrderChunkException(runId, next,
-                        pending.expectedSequence()));
+            if (write.expectedSequence() > next) {
+                write.result().completeExceptionally(new OutOfOrderChunkException(runId, next,
+                        write.expectedSequence()));
                 return -1;
             }
         }
-        long sequence = nextSequence.merge(runId, 1L, Long::sum) - 1;
-        StoredChunk stored = new StoredChunk(runId, sequence, pending.timestamp(), pending.chunk());
+        long sequence = state.take(System.nanoTime());
+        StoredChunk stored = new StoredChunk(runId, sequence, write.timestamp(), write.chunk());
         byte[] value = serde.encode(ChunkRecordMapper.toRecord(stored));
         if (value.length + runId.length() + RECORD_OVERHEAD > maxRequestSize) {
-            nextSequence.put(runId, sequence);
-            broken.putIfAbsent(runId, sequence);
-            pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk " + sequence
-                    + " (" + pending.chunk().type() + ") is too large for Kafka: " + value.length + " bytes, "
+            state.giveBack(sequence);
+            state.breakAt(sequence);
+            broken.add(runId);
+            write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk " + sequence
+                    + " (" + write.chunk().type() + ") is too large for Kafka: " + value.length + " bytes, "
                     + "max.request.size " + maxRequestSize + "; not written"));
             return -1;
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.runTopic(runId), null,
-                pending.timestamp().toEpochMilli(), runId, value);
-        RecordHeaders.put(record.headers(), RecordHeaders.TYPE, pending.chunk().type());
-        RecordHeaders.put(record.headers(), RecordHeaders.TRANSIENT, Boolean.toString(pending.chunk().isTransient()));
+                write.timestamp().toEpochMilli(), runId, value);
+        RecordHeaders.put(record.headers(), RecordHeaders.TYPE, write.chunk().type());
+        RecordHeaders.put(record.headers(), RecordHeaders.TRANSIENT, Boolean.toString(write.chunk().isTransient()));
         RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
         transaction.send(record, (metadata, error) -> {
             if (error != null) {
-                broken.merge(runId, sequence, Math::min);
-                pending.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
-                        + sequence + " (" + pending.chunk().type() + ") was not stored: " + error, error));
+                write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
+                        + sequence + " (" + write.chunk().type() + ") was not stored: " + error, error));
             }
         });
         if (ingest) {
@@ -400,78 +575,47 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         return sequence;
     }
 
-    /**
-     * Serves the batch's {@link #resume(String)} requests, all at once: fails the chunks of those runs queued before
-     * their request (handed over before the writer resumed), waits until every chunk handed to Kafka so far is
-     * stored or failed, and numbers each run's next chunks from one past its last stored sequence number.
-     */
-    private void resumeRuns(PublishBatch batch) {
-        Map<String, PendingChunk> requests = new LinkedHashMap<>();
-        for (PendingChunk pending : batch.chunks()) {
-            if (pending.isResume()) {
-                requests.putIfAbsent(pending.runId(), pending);
-            }
-        }
-        if (requests.isEmpty()) {
-            return;
-        }
-        Set<String> resumed = new HashSet<>();
-        for (PendingChunk pending : batch.chunks()) {
-            if (pending.isResume()) {
-                resumed.add(pending.runId());
-            } else if (requests.containsKey(pending.runId()) && !resumed.contains(pending.runId())) {
-                pending.result().completeExceptionally(new RunstreamException("run '" + pending.runId() + "': a "
-                        + pending.chunk().type() + " chunk handed over before the run was resumed was not written"));
-            }
-        }
-        Map<String, Object> next;
-        try {
-            producer().flush();
-            requests.keySet().forEach(nextSequence::remove);
-            next = provisioner.provision(requests.keySet());
-        } catch (RuntimeException e) {
-            next = Map.of();
-            RunstreamException failure = new RunstreamException("could not resume now: " + e, e);
-            requests.keySet().forEach(runId -> broken.putIfAbsent(runId, -1L));
-            batch.chunks().stream().filter(PendingChunk::isResume)
-                    .forEach(request -> request.result().completeExceptionally(failure));
-        }
-        next.forEach((runId, outcome) -> {
-            if (outcome instanceof Long sequence) {
-                broken.remove(runId);
-                nextSequence.put(runId, sequence);
-            } else {
-                broken.putIfAbsent(runId, -1L);
-            }
-            batch.chunks().stream().filter(pending -> pending.isResume() && pending.runId().equals(runId))
-                    .forEach(request -> complete(request, outcome));
-        });
-    }
-
-    private static void complete(PendingChunk request, Object outcome) {
-        if (outcome instanceof Long sequence) {
-            request.result().complete(sequence);
-        } else {
-            request.result().completeExceptionally((RuntimeException) outcome);
-        }
+    /** A chunk whose run broke earlier in the same round fails as the run's later chunks do. */
+    private static void routeBroken(ChunkWrite write, RunState state) {
+        long failedAt = state == null ? -1 : state.failedAt();
+        write.result().completeExceptionally(new RunstreamException("run '" + write.runId() + "': a "
+                + write.chunk().type() + " chunk was not written: " + (failedAt < 0 ? "an earlier chunk"
+                : "chunk " + failedAt) + " of the run failed before it; resume the run and write again from the "
+                + "sequence it gives"));
     }
 
     private void failRemaining(RuntimeException error) {
-        PendingChunk pending;
-        while ((pending = queue.poll()) != null) {
-            pending.result().completeExceptionally(error);
+        SenderTask task;
+        while ((task = queue.poll()) != null) {
+            failTask(task, error);
+        }
+        for (RunState state : runs.drainAll()) {
+            state.waiting().forEach(write -> write.result().completeExceptionally(error));
+            state.resumes().forEach(resume -> resume.result().completeExceptionally(error));
+        }
+    }
+
+    private static void failTask(SenderTask task, RuntimeException error) {
+        switch (task) {
+            case ChunkWrite write -> write.result().completeExceptionally(error);
+            case ResumeRun resume -> resume.result().completeExceptionally(error);
+            case SenderTask.HoldRuns hold -> hold.held().complete(Set.of());
+            case SenderTask.RunsProvisioned provisioned -> { }
+            case SenderTask.ForgetRuns forget -> { }
+            case SenderTask.ReleaseRuns release -> { }
         }
     }
 
     /** Waits until every chunk handed over so far is acknowledged or failed. */
     public void flush() {
-        List<CompletableFuture<Long>> pending = new ArrayList<>();
-        PublishBatch writing = current;
-        if (writing != null) {
-            writing.chunks().forEach(chunk -> pending.add(chunk.result()));
+        while (inFlight.availablePermits() < maxInFlight && sender.isAlive()) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        queue.forEach(chunk -> pending.add(chunk.result()));
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
     }
 
     /** Sends what was handed over, then closes the Kafka clients. */
@@ -483,11 +627,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        provisioning.close(Duration.ofSeconds(5));
         KafkaProducer<String, byte[]> open = producer;
         if (open != null) {
             open.close(Duration.ofSeconds(10));
         }
-        provisioner.close();
         admin.close(Duration.ofSeconds(5));
         LOG.info("publisher closed");
     }

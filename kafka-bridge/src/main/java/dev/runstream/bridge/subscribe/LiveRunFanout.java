@@ -45,14 +45,16 @@ public final class LiveRunFanout implements AutoCloseable {
     private final CatchUpReader catchUp;
     private final Map<String, RunFeed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger followers = new AtomicInteger();
+    private final RunLogs logs;
 
     /**
      * @param consumers how many shared consumers (and threads) read the followed runs
      * @param window    how many of a run's latest chunks are held for its followers
      * @param linger    how long a run nobody follows is still read
+     * @param summaries where the end of a run whose topic is gone is found ({@link RunLogs})
      */
-    public LiveRunFanout(RunstreamConfig config, SchemaRegistryClient registry, int consumers, int window,
-            Duration linger) {
+    public LiveRunFanout(RunstreamConfig config, SchemaRegistryClient registry, RunSummaryLookup summaries,
+            int consumers, int window, Duration linger) {
         if (consumers < 1 || window < 1) {
             throw new IllegalArgumentException("consumers and window must be >= 1, were " + consumers + " and "
                     + window);
@@ -61,6 +63,7 @@ public final class LiveRunFanout implements AutoCloseable {
         this.window = window;
         this.lingerNanos = linger.toNanos();
         this.admin = Admin.create(config.clientProperties("admin"));
+        this.logs = new RunLogs(config, registry, summaries);
         ChunkRecordReader reader = new ChunkRecordReader(new ConfluentAvroSerde<>(ChunkRecord.class,
                 ChunkRecord.getClassSchema(), registry));
         Map<String, Object> props = config.readCommittedConsumerProperties();
@@ -83,15 +86,40 @@ public final class LiveRunFanout implements AutoCloseable {
 
     /**
      * Follows {@code runId} from its chunk number {@code fromSequence} on. A run whose topic does not exist yet is
-     * waited for. Close the follower when done.
+     * waited for; one whose topic is gone is read from its persisted chunks ({@link RunLogs}), and, unless it had
+     * ended, followed on in its topic when a writer brings it back. Close the follower when done.
      *
      * @throws dev.runstream.core.InvalidRunIdException when {@code runId} is not a run id
+     * @throws dev.runstream.core.RunstreamException when the run's log cannot be read now
      */
     public RunFollower follow(String runId, long fromSequence) {
         RunIds.requireValid(runId);
         if (fromSequence < 0) {
             throw new IllegalArgumentException("fromSequence must be >= 0, was " + fromSequence);
         }
+        if (logs.locate(runId) instanceof RunLog.Persisted persisted) {
+            List<LiveChunk> backlog = logs.persisted(persisted, fromSequence).stream()
+                    .map(dev.runstream.bridge.subscribe.internal.LiveChunks::of).toList();
+            RunFeed feed = persisted.ended() ? null : attach(runId);
+            followers.incrementAndGet();
+            return new RunFollower(runId, feed, fromSequence, backlog, true, persisted.ended(), admin, catchUp,
+                    () -> {
+                        if (feed != null) {
+                            feed.removeFollower();
+                        }
+                        followers.decrementAndGet();
+                    });
+        }
+        RunFeed feed = attach(runId);
+        followers.incrementAndGet();
+        return new RunFollower(feed, fromSequence, admin, catchUp, () -> {
+            feed.removeFollower();
+            followers.decrementAndGet();
+        });
+    }
+
+    /** The run's feed, made and handed to its loop if it is new, with one more follower. */
+    private RunFeed attach(String runId) {
         RunFeed[] created = new RunFeed[1];
         RunFeed feed = feeds.compute(runId, (id, existing) -> {
             RunFeed target = existing;
@@ -103,13 +131,41 @@ public final class LiveRunFanout implements AutoCloseable {
             return target;
         });
         if (created[0] != null) {
-            loops.get(Math.floorMod(runId.hashCode(), loops.size())).add(created[0]);
+            loop(runId).add(created[0]);
         }
-        followers.incrementAndGet();
-        return new RunFollower(feed, fromSequence, admin, catchUp, () -> {
-            feed.removeFollower();
-            followers.decrementAndGet();
-        });
+        return feed;
+    }
+
+    private FanoutLoop loop(String runId) {
+        return loops.get(Math.floorMod(runId.hashCode(), loops.size()));
+    }
+
+    /**
+     * Stops reading the topics of {@code runIds}, which are about to be deleted: their feeds are dropped and their
+     * followers, if any, fail with {@link RunTopicGoneException} (a reader following again finds the persisted log).
+     */
+    public void retire(java.util.Collection<String> runIds) {
+        List<java.util.concurrent.CompletableFuture<Void>> retired = new ArrayList<>();
+        for (String runId : runIds) {
+            RunFeed feed = feeds.remove(runId);
+            if (feed != null) {
+                retired.add(loop(runId).retire(feed));
+            }
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(retired.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new dev.runstream.core.RunstreamException("the live fan-out did not let go of " + runIds.size()
+                    + " run topics in time: " + e, e);
+        }
+    }
+
+    /** Where this fan-out finds runs' logs. */
+    public RunLogs logs() {
+        return logs;
     }
 
     /** How many followers are open. */
@@ -142,6 +198,7 @@ public final class LiveRunFanout implements AutoCloseable {
     @Override
     public void close() {
         loops.forEach(FanoutLoop::close);
+        logs.close();
         catchUp.close();
         admin.close(Duration.ofSeconds(5));
     }

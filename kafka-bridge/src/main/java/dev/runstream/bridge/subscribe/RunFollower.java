@@ -18,14 +18,23 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * One reader's cursor on a run followed through {@link LiveRunFanout}: the run's chunks in order, from the sequence
  * it started at, as they are stored. Not thread-safe: one reader, one thread. The cursor is an index into the run's
- * window; chunks the window no longer holds are read from the topic, in reads of at most a window each.
+ * window; chunks the window no longer holds are read from the topic, in reads of at most a window each. A run whose
+ * topic is gone ({@link RunLog.Persisted}) is read from its persisted chunks first (its backlog); a run that had
+ * ended then has nothing more ({@link #endOfLog()}), one that had not goes on in its topic when a writer brings it
+ * back.
  */
 public final class RunFollower implements AutoCloseable {
 
     /** How long the end of a run's topic is waited for to be stable (no transaction on it undecided). */
     private static final Duration STABLE_WAIT = Duration.ofSeconds(2);
 
+    /** The run's topic, or null for a run that ended and whose topic is gone. */
     private final RunFeed feed;
+    private final String runId;
+    private final java.util.ArrayDeque<LiveChunk> backlog;
+    /** Whether the run's persisted log was read because its topic is gone, and whether the run had ended. */
+    private final boolean persisted;
+    private final boolean persistedEnded;
     private final Admin admin;
     private final CatchUpReader catchUp;
     private final Runnable onClose;
@@ -35,7 +44,20 @@ public final class RunFollower implements AutoCloseable {
     private boolean closed;
 
     RunFollower(RunFeed feed, long fromSequence, Admin admin, CatchUpReader catchUp, Runnable onClose) {
+        this(feed.runId(), feed, fromSequence, List.of(), false, false, admin, catchUp, onClose);
+    }
+
+    /**
+     * A follower of a run whose topic is gone: its persisted chunks from {@code fromSequence} are its backlog; then
+     * {@code feed} (null when the run had ended).
+     */
+    RunFollower(String runId, RunFeed feed, long fromSequence, List<LiveChunk> backlog, boolean persisted,
+            boolean persistedEnded, Admin admin, CatchUpReader catchUp, Runnable onClose) {
+        this.runId = runId;
         this.feed = feed;
+        this.backlog = new java.util.ArrayDeque<>(backlog);
+        this.persisted = persisted;
+        this.persistedEnded = persistedEnded;
         this.nextSequence = fromSequence;
         this.admin = admin;
         this.catchUp = catchUp;
@@ -43,7 +65,15 @@ public final class RunFollower implements AutoCloseable {
     }
 
     public String runId() {
-        return feed.runId();
+        return runId;
+    }
+
+    /**
+     * Whether this follower has returned all there is and ever will be of the run: the run had ended before it was
+     * followed, its topic was gone, and every persisted chunk from the start sequence on has been returned.
+     */
+    public boolean endOfLog() {
+        return feed == null && backlog.isEmpty();
     }
 
     /** The sequence of the next chunk this follower will return. */
@@ -59,6 +89,9 @@ public final class RunFollower implements AutoCloseable {
      * @throws RunstreamException when the run's topic could not be read within {@code timeout}
      */
     public boolean endedBeforeNow(Duration timeout) throws InterruptedException {
+        if (persisted) {
+            return persistedEnded;
+        }
         long end = committedEnd(timeout);
         Boolean ended = end == 0 ? Boolean.FALSE : feed.endedBefore(end, timeout.toNanos());
         if (ended == null) {
@@ -75,6 +108,13 @@ public final class RunFollower implements AutoCloseable {
      * @throws RunstreamException when the run's topic could not be read within {@code timeout}
      */
     public void skipStored(Duration timeout) throws InterruptedException {
+        if (persisted) {
+            if (!backlog.isEmpty()) {
+                nextSequence = backlog.getLast().sequence() + 1;
+                backlog.clear();
+            }
+            return;
+        }
         long end = committedEnd(timeout);
         if (end == 0) {
             return;
@@ -132,6 +172,21 @@ public final class RunFollower implements AutoCloseable {
     public List<LiveChunk> next(int max, Duration maxWait) throws InterruptedException {
         if (closed) {
             throw new IllegalStateException("the follower of run '" + runId() + "' is closed");
+        }
+        if (!backlog.isEmpty()) {
+            List<LiveChunk> chunks = new ArrayList<>(Math.min(max, backlog.size()));
+            while (chunks.size() < max && !backlog.isEmpty()) {
+                LiveChunk chunk = backlog.poll();
+                if (chunk.sequence() >= nextSequence) {
+                    chunks.add(chunk);
+                    nextSequence = chunk.sequence() + 1;
+                }
+            }
+            return chunks;
+        }
+        if (feed == null) {
+            Thread.sleep(Math.max(0, maxWait.toMillis()));
+            return List.of();
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {

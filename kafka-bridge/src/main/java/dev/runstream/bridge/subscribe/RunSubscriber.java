@@ -42,7 +42,10 @@ public final class RunSubscriber implements AutoCloseable {
     private LiveRunFanout fanout;
     private final boolean ownsFanout;
 
-    /** A subscriber whose live subscriptions share consumers of its own ({@code subscriber.fanout.consumers}). */
+    /**
+     * A subscriber whose live subscriptions share consumers of its own ({@code subscriber.fanout.consumers}), and
+     * that finds the end of runs whose topic is gone from their summaries in {@code {prefix}.run-summaries}.
+     */
     public RunSubscriber(RunstreamConfig config, SchemaRegistryClient registry) {
         this(config, registry, null);
     }
@@ -69,9 +72,13 @@ public final class RunSubscriber implements AutoCloseable {
                 config.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG));
     }
 
+    private RunLogs logs() {
+        return fanout().logs();
+    }
+
     private synchronized LiveRunFanout fanout() {
         if (fanout == null) {
-            fanout = new LiveRunFanout(config, registry,
+            fanout = new LiveRunFanout(config, registry, new RunSummaryReader(config, registry)::summary,
                     config.getInt(RunstreamConfig.SUBSCRIBER_FANOUT_CONSUMERS_CONFIG),
                     config.getInt(RunstreamConfig.SUBSCRIBER_WINDOW_CHUNKS_CONFIG), Duration.ofSeconds(5));
         }
@@ -79,54 +86,34 @@ public final class RunSubscriber implements AutoCloseable {
     }
 
     /**
-     * The chunks of a run as persisted, in order, up to the end of its topic now: transient chunks left out unless
-     * {@code includeTransient}. A run whose topic is gone or holds nothing any more (deleted by
-     * {@code run.topic.delete.after.ms}, expired by retention) is read from the persisted changelog instead, without
-     * its transient chunks. Empty when the run has neither, or was erased.
+     * The chunks of a run as persisted, in order, up to the end of its log now: transient chunks left out unless
+     * {@code includeTransient}. A run whose topic is gone or holds nothing any more (deleted after the run ended,
+     * expired by retention) is read from the persisted changelog instead ({@link RunLogs}), without its transient
+     * chunks. Empty when the run has neither, or was erased.
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
+        RunLog log = logs().locate(RunIds.requireValid(runId));
+        return switch (log) {
+            case RunLog.InRunTopic inTopic -> replayRunTopic(runId, includeTransient);
+            case RunLog.Persisted persisted -> logs().persisted(persisted, 0);
+            case RunLog.Unknown unknown -> List.of();
+        };
+    }
+
+    private List<StoredChunk> replayRunTopic(String runId, boolean includeTransient) {
         TopicPartition partition = new TopicPartition(topics.runTopic(runId), 0);
         KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties());
         try {
-            if (consumer.partitionsFor(partition.topic(), TIMEOUT).isEmpty() || isEmpty(consumer, partition)) {
-                return replayFromChangelog(consumer, runId);
-            }
             return readRunTopic(consumer, partition, runId, includeTransient);
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
-            return List.of();
+            // Deleted since it was located: the run's log is the persisted changelog now.
+            return logs().locate(runId) instanceof RunLog.Persisted persisted ? logs().persisted(persisted, 0)
+                    : List.of();
         } finally {
             // No group and nothing to commit: a plain close() would wait for the fetch the consumer already sent
             // past the end, which the broker holds for fetch.max.wait.ms (500 ms), on every replay.
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         }
-    }
-
-    private static boolean isEmpty(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
-        List<TopicPartition> partitions = List.of(partition);
-        return consumer.beginningOffsets(partitions, TIMEOUT).get(partition)
-                .equals(consumer.endOffsets(partitions, TIMEOUT).get(partition));
-    }
-
-    /**
-     * The run's chunks in the persisted changelog: the partition of {@code prefix.chunks} that its run id maps to,
-     * where each chunk has its own key ({@link ChunkKey}). The latest record of a key wins, so the chunks of an erased
-     * run, whose tombstones may not be compacted away yet, are not returned.
-     */
-    private List<StoredChunk> replayFromChangelog(KafkaConsumer<String, byte[]> consumer, String runId) {
-        var partitions = consumer.partitionsFor(topics.chunks(), TIMEOUT);
-        if (partitions.isEmpty()) {
-            return List.of();
-        }
-        TopicPartition partition = new TopicPartition(topics.chunks(), ChunkKey.partitionOf(runId, partitions.size()));
-        SortedMap<Long, StoredChunk> latest = new TreeMap<>();
-        readToEnd(consumer, partition, record -> ChunkKey.parse(record.key())
-                .filter(key -> key.runId().equals(runId))
-                .ifPresent(key -> {
-                    latest.remove(key.sequence());
-                    reader.read(record).filter(chunk -> chunk.sequence() == key.sequence())
-                            .ifPresent(chunk -> latest.put(key.sequence(), chunk));
-                }));
-        return List.copyOf(latest.values());
     }
 
     private List<StoredChunk> readRunTopic(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,

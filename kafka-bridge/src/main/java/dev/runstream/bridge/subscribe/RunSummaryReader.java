@@ -53,6 +53,36 @@ public final class RunSummaryReader {
         }
     }
 
+    /** The latest summaries of {@code runIds} that have one; each partition they are in is read once. */
+    public Map<String, RunSummary> summaries(java.util.Collection<String> runIds) {
+        runIds.forEach(RunIds::requireValid);
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(config.topics().runSummaries(), TIMEOUT);
+            if (partitions.isEmpty()) {
+                return Map.of();
+            }
+            java.util.Set<TopicPartition> needed = new java.util.HashSet<>();
+            runIds.forEach(runId -> needed.add(new TopicPartition(config.topics().runSummaries(),
+                    partitionOf(runId, partitions.size()))));
+            Map<String, RunSummary> all = readAll(consumer, List.copyOf(needed));
+            Map<String, RunSummary> wanted = new java.util.HashMap<>();
+            runIds.forEach(runId -> {
+                RunSummary summary = all.get(runId);
+                if (summary != null) {
+                    wanted.put(runId, summary);
+                }
+            });
+            return wanted;
+        }
+    }
+
+    private static int partitionOf(String runId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(runId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
     /** The latest summary of every run, in no particular order. */
     public List<RunSummary> summaries() {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {

@@ -36,6 +36,10 @@ final class BridgeInstance implements AutoCloseable {
         fanout = node.fanout();
     }
 
+    RunstreamNode node() {
+        return node;
+    }
+
     URI uri(String pathAndQuery) {
         return node.localUri(pathAndQuery);
     }

@@ -434,7 +434,7 @@ class HttpBridgeIT {
         return RunSummaryJson.toJson(fold.summary());
     }
 
-    private static List<Long> sequencesOfPersisted(List<Chunk> chunks) {
+    static List<Long> sequencesOfPersisted(List<Chunk> chunks) {
         List<Long> sequences = new ArrayList<>();
         for (int i = 0; i < chunks.size(); i++) {
             if (!chunks.get(i).isTransient()) {
@@ -444,11 +444,11 @@ class HttpBridgeIT {
         return sequences;
     }
 
-    private static void assertSameChunks(List<String> data, List<Chunk> expected) {
+    static void assertSameChunks(List<String> data, List<Chunk> expected) {
         assertSameJsonLines(data, expected.stream().map(MastraChunkCodec::encode).toList());
     }
 
-    private static void assertSameJsonLines(List<String> actual, List<String> expected) {
+    static void assertSameJsonLines(List<String> actual, List<String> expected) {
         assertThat(actual).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             if (expected.get(i).equals("[DONE]")) {

@@ -43,7 +43,7 @@ class LiveRunFanoutIT {
 
     @Test
     void shouldServeAHundredFollowersOfTwentyRunsFromTwoSharedConsumers() throws Exception {
-        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, 2, 1000, Duration.ofSeconds(1))) {
+        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, runId -> java.util.Optional.empty(), 2, 1000, Duration.ofSeconds(1))) {
             List<RunFollower> followers = new ArrayList<>();
             for (int run = 0; run < 20; run++) {
                 for (int reader = 0; reader < 5; reader++) {
@@ -84,7 +84,7 @@ class LiveRunFanoutIT {
             }
         }
         CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).join();
-        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, 2, 1000, Duration.ofSeconds(30));
+        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, runId -> java.util.Optional.empty(), 2, 1000, Duration.ofSeconds(30));
                 var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<List<Long>>> reads = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
@@ -107,7 +107,7 @@ class LiveRunFanoutIT {
 
     @Test
     void shouldCutAFollowerThatFallsOutOfTheWindowAndLetItResume() throws Exception {
-        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, 1, 16, Duration.ofSeconds(1))) {
+        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, runId -> java.util.Optional.empty(), 1, 16, Duration.ofSeconds(1))) {
             RunFollower slow = fanout.follow("slow", 0);
             List<Chunk> chunks = textRun(200);
             publisher.accept("slow", chunks.get(0)).toCompletableFuture().join();
@@ -134,7 +134,7 @@ class LiveRunFanoutIT {
 
     @Test
     void shouldServeAFollowerThatStartsBeforeTheWindowFromTheTopic() throws Exception {
-        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, 1, 16, Duration.ofSeconds(30))) {
+        try (LiveRunFanout fanout = new LiveRunFanout(config, registry, runId -> java.util.Optional.empty(), 1, 16, Duration.ofSeconds(30))) {
             for (Chunk chunk : textRun(100)) {
                 publisher.accept("long", chunk);
             }

@@ -39,8 +39,7 @@ public final class AggregatorProperties {
                 (int) config.getShort(RunstreamConfig.SHARED_TOPIC_REPLICATION_FACTOR_CONFIG));
         props.putAll(config.clientProperties("streams"));
 
-        boolean pattern = RunstreamConfig.SOURCE_MODE_PATTERN.equals(
-                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
+        boolean pattern = config.sourceMode() == dev.runstream.bridge.config.SourceMode.PATTERN;
         Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
         if (pattern && !CLASSIC_GROUP_PROTOCOL.equalsIgnoreCase(String.valueOf(protocol))) {
             throw new ConfigException("kafka.streams." + StreamsConfig.GROUP_PROTOCOL_CONFIG, protocol,

@@ -5,6 +5,7 @@ import dev.runstream.bridge.subscribe.FollowerTooSlowException;
 import dev.runstream.bridge.subscribe.LiveChunk;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
 import dev.runstream.bridge.subscribe.RunFollower;
+import dev.runstream.bridge.subscribe.RunTopicGoneException;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.ui.UiMessageStreamConverter;
@@ -59,7 +60,8 @@ public final class RunStreamSseHandler implements Handler {
         };
         SsePosition position = position(ctx, ui);
         Boolean transientParam = booleanParam(ctx, "transient");
-        try (RunFollower follower = fanout.follow(runId, ui ? 0 : position.sequence())) {
+        RunFollower follower = fanout.follow(runId, ui ? 0 : position.sequence());
+        try {
             boolean ended = follower.endedBeforeNow(historyTimeout);
             boolean persistedOnly = transientParam != null ? !transientParam
                     : position.persistedOnly() != null ? position.persistedOnly() : ended;
@@ -72,28 +74,47 @@ public final class RunStreamSseHandler implements Handler {
             }
             SseEventWriter events = new SseEventWriter(ctx.res().getOutputStream());
             events.comment("run " + runId + (persistedOnly ? " (persisted chunks)" : " (live)"));
-            stream(follower, events, ui ? new UiEvents(position, persistedOnly) : null, persistedOnly);
+            follower = stream(follower, events, ui ? new UiEvents(position, persistedOnly) : null, persistedOnly);
         } catch (IOException clientGone) {
             LOG.debug("SSE reader of run '{}' went away: {}", runId, clientGone.toString());
+        } finally {
+            follower.close();
         }
     }
 
-    private void stream(RunFollower follower, SseEventWriter events, UiEvents ui, boolean persistedOnly)
+    /** Streams the run to its end; returns the follower it ended with (a run whose topic goes is followed again). */
+    private RunFollower stream(RunFollower first, SseEventWriter events, UiEvents ui, boolean persistedOnly)
             throws IOException, InterruptedException {
         long lastErrorAt = -1;
+        RunFollower follower = first;
         try {
             while (true) {
+                if (follower.endOfLog()) {
+                    end(events, ui);
+                    return follower;
+                }
                 Duration wait = heartbeat;
                 if (lastErrorAt >= 0) {
                     long graceLeft = errorGraceMs - (System.currentTimeMillis() - lastErrorAt);
                     if (graceLeft <= 0) {
                         end(events, ui);
-                        return;
+                        return follower;
                     }
                     wait = Duration.ofMillis(Math.min(heartbeat.toMillis(), graceLeft));
                 }
-                List<LiveChunk> chunks = follower.next(BATCH, wait);
+                List<LiveChunk> chunks;
+                try {
+                    chunks = follower.next(BATCH, wait);
+                } catch (RunTopicGoneException gone) {
+                    long next = follower.nextSequence();
+                    follower.close();
+                    follower = fanout.follow(follower.runId(), next);
+                    continue;
+                }
                 if (chunks.isEmpty()) {
+                    if (follower.endOfLog()) {
+                        continue;
+                    }
                     events.comment("heartbeat");
                     continue;
                 }
@@ -110,7 +131,7 @@ public final class RunStreamSseHandler implements Handler {
                     lastErrorAt = chunk.type().equals("error") ? System.currentTimeMillis() : -1;
                     if (chunk.endsStream()) {
                         end(events, ui);
-                        return;
+                        return follower;
                     }
                 }
                 events.flush();
@@ -121,6 +142,7 @@ public final class RunStreamSseHandler implements Handler {
         } catch (RunstreamException e) {
             events.error("stream_failed", "run '" + follower.runId() + "': " + e.getMessage());
         }
+        return follower;
     }
 
     private static void end(SseEventWriter events, UiEvents ui) throws IOException {

@@ -1,6 +1,8 @@
 package dev.runstream.bridge.lifecycle.internal;
 
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.publish.RunHistory;
+import dev.runstream.bridge.publish.internal.ProvisionOutcome;
 import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
 import dev.runstream.core.RunstreamException;
 import java.util.List;
@@ -58,10 +60,9 @@ public final class TopicAdmin {
 
     /** Creates the run topic as the publisher does (its settings, its leader awaited). */
     public void createRunTopic(RunstreamConfig config, String runId) {
-        try (RunTopicProvisioner provisioner = new RunTopicProvisioner(config, admin)) {
-            Object outcome = provisioner.provision(List.of(runId)).get(runId);
-            if (outcome instanceof RuntimeException failure) {
-                throw failure;
+        try (RunTopicProvisioner provisioner = new RunTopicProvisioner(config, admin, RunHistory.NONE)) {
+            if (provisioner.provision(List.of(runId)).get(runId) instanceof ProvisionOutcome.Refused refused) {
+                throw refused.error();
             }
         }
     }

@@ -46,10 +46,12 @@ public final class RunTopicProvisioner implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> tailReader;
     private final Map<String, String> topicConfig = new HashMap<>();
     private final Optional<Short> replication;
+    private final dev.runstream.bridge.publish.RunHistory history;
 
-    public RunTopicProvisioner(RunstreamConfig config, Admin admin) {
+    public RunTopicProvisioner(RunstreamConfig config, Admin admin, dev.runstream.bridge.publish.RunHistory history) {
         this.topics = config.topics();
         this.admin = admin;
+        this.history = history;
         this.tailReader = new KafkaConsumer<>(config.readCommittedConsumerProperties(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         long retention = config.getLong(RunstreamConfig.RUN_TOPIC_RETENTION_MS_CONFIG);
@@ -63,10 +65,35 @@ public final class RunTopicProvisioner implements AutoCloseable {
     }
 
     /**
-     * Makes sure each run's topic exists and returns, per run, the next sequence number: 0 for a new topic, one
-     * past the last chunk's for an existing one. Runs whose topic could not be made map to an exception.
+     * Makes sure each run's topic exists and returns, per run, the sequence number of its next chunk: one past the
+     * last chunk in its topic, or, for a topic that holds no chunk (new, or made again after the run's topic was
+     * deleted), where the run's {@link dev.runstream.bridge.publish.RunHistory} says it goes on (0 for a run without
+     * one). Runs whose topic could not be made, or whose numbering cannot be told now, are
+     * {@link ProvisionOutcome.Refused}.
      */
-    public Map<String, Object> provision(Collection<String> runIds) {
+    public Map<String, ProvisionOutcome> provision(Collection<String> runIds) {
+        Map<String, Object> next = numberFromTopics(runIds);
+        List<String> fresh = runIds.stream().filter(run -> Long.valueOf(0L).equals(next.get(run))).toList();
+        if (!fresh.isEmpty()) {
+            try {
+                history.nextSequences(fresh).forEach((runId, sequence) -> next.put(runId, sequence));
+            } catch (RuntimeException e) {
+                RunstreamException failure = new RunstreamException("cannot tell where the numbering of a run "
+                        + "whose topic holds no chunk goes on (" + e.getMessage() + "); try again", e);
+                fresh.forEach(runId -> next.put(runId, failure));
+            }
+        }
+        Map<String, ProvisionOutcome> outcomes = new java.util.LinkedHashMap<>();
+        for (String runId : runIds) {
+            Object outcome = next.get(runId);
+            outcomes.put(runId, outcome instanceof Long sequence ? new ProvisionOutcome.Numbered(sequence)
+                    : new ProvisionOutcome.Refused(outcome instanceof RuntimeException e ? e
+                            : new RunstreamException("run '" + runId + "': not provisioned")));
+        }
+        return outcomes;
+    }
+
+    private Map<String, Object> numberFromTopics(Collection<String> runIds) {
         Map<String, Object> next = new HashMap<>();
         List<NewTopic> newTopics = new ArrayList<>();
         for (String runId : runIds) {
@@ -99,21 +126,42 @@ public final class RunTopicProvisioner implements AutoCloseable {
     }
 
     /**
-     * Waits until the leader of every new topic's partition serves requests. Producing to a partition whose
+     * Waits until the leader of every new topic's partition serves requests: producing to a partition whose
      * leadership the broker has not applied yet gets NOT_LEADER_OR_FOLLOWER even when the metadata already names the
-     * leader, and an idempotent producer's retries of such early batches were seen to loop on
-     * OUT_OF_ORDER_SEQUENCE_NUMBER until delivery timed out (a burst of 50 new runs in PublishSubscribeIT). A
-     * ListOffsets request is answered by the partition leader only, and the admin client retries it until then.
+     * leader, and an idempotent producer's retries of such early batches can loop on OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until delivery times out. The topics are described until each names a leader (a topic the metadata does not
+     * know yet is no error there), then a ListOffsets request, which only the partition leader answers, is retried
+     * until each is answered.
      */
     private void awaitLeaders(List<String> newTopics) {
         if (newTopics.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
-        newTopics.forEach(topic -> waiting.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
-            // A topic just created may still be unknown to the broker's metadata cache: ask again until it is led.
+            java.util.Set<String> unled = new java.util.HashSet<>(newTopics);
+            while (!unled.isEmpty() && System.nanoTime() < deadline) {
+                var described = admin.describeTopics(unled).topicNameValues();
+                for (String topic : List.copyOf(unled)) {
+                    try {
+                        var partitions = described.get(topic).get(Math.max(1, deadline - System.nanoTime()),
+                                java.util.concurrent.TimeUnit.NANOSECONDS).partitions();
+                        if (!partitions.isEmpty() && partitions.getFirst().leader() != null) {
+                            unled.remove(topic);
+                        }
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                            unled.remove(topic);
+                        }
+                    }
+                }
+                if (!unled.isEmpty()) {
+                    Thread.sleep(5);
+                }
+            }
+            Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
+            newTopics.stream().filter(topic -> !unled.contains(topic))
+                    .forEach(topic -> waiting.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                 var result = admin.listOffsets(waiting);
                 for (TopicPartition partition : List.copyOf(waiting.keySet())) {
@@ -128,14 +176,15 @@ public final class RunTopicProvisioner implements AutoCloseable {
                     }
                 }
                 if (!waiting.isEmpty()) {
-                    Thread.sleep(20);
+                    Thread.sleep(5);
                 }
             }
-            if (!waiting.isEmpty()) {
-                LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
+            if (!waiting.isEmpty() || !unled.isEmpty()) {
+                LOG.warn("new run topics not led yet after {}: writing anyway ({} and {})", TIMEOUT, unled,
+                        waiting.keySet());
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("new run topics {} not led yet after {}: writing anyway", waiting.keySet(), TIMEOUT);
+            LOG.warn("new run topics {} not led yet after {}: writing anyway", newTopics, TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunstreamException("interrupted while waiting for new run topics", e);

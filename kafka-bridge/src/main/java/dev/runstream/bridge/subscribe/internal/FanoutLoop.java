@@ -43,6 +43,7 @@ public final class FanoutLoop implements AutoCloseable {
     private final Predicate<RunFeed> releaseIfIdle;
     private final long lingerNanos;
     private final ConcurrentLinkedQueue<RunFeed> added = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Retirement> retiring = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, RunFeed> assigned = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final Set<RunFeed> waiting = new HashSet<>();
@@ -66,6 +67,44 @@ public final class FanoutLoop implements AutoCloseable {
         added.add(feed);
         consumer.wakeup();
     }
+
+    /** A feed to stop reading, and what completes once the consumer no longer holds its topic. */
+    private record Retirement(RunFeed feed, java.util.concurrent.CompletableFuture<Void> done) {
+    }
+
+    /**
+     * Stops reading {@code feed}'s topic, which is about to be deleted, and fails its followers with
+     * {@link dev.runstream.bridge.subscribe.RunTopicGoneException}; completes once the consumer no longer holds it.
+     */
+    public java.util.concurrent.CompletableFuture<Void> retire(RunFeed feed) {
+        Retirement retirement = new Retirement(feed, new java.util.concurrent.CompletableFuture<>());
+        retiring.add(retirement);
+        consumer.wakeup();
+        return retirement.done();
+    }
+
+    private void retirePending() {
+        Retirement retirement;
+        boolean reassign = false;
+        while ((retirement = retiring.poll()) != null) {
+            RunFeed feed = retirement.feed();
+            waiting.remove(feed);
+            added.remove(feed);
+            if (assigned.remove(feed.partition()) != null) {
+                positions.remove(feed.partition());
+                reassign = true;
+            }
+            feed.fail(new dev.runstream.bridge.subscribe.RunTopicGoneException(feed.runId()));
+            pendingRetirements.add(retirement.done());
+        }
+        if (reassign) {
+            consumer.assign(assigned.keySet());
+        }
+        pendingRetirements.forEach(done -> done.complete(null));
+        pendingRetirements.clear();
+    }
+
+    private final List<java.util.concurrent.CompletableFuture<Void>> pendingRetirements = new ArrayList<>();
 
     /** The consumer's metrics; the consumer itself is this loop's alone. */
     public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
@@ -92,6 +131,7 @@ public final class FanoutLoop implements AutoCloseable {
     }
 
     private void step() {
+        retirePending();
         RunFeed feed;
         while ((feed = added.poll()) != null) {
             waiting.add(feed);

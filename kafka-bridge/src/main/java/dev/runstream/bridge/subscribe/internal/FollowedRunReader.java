@@ -62,11 +62,19 @@ public final class FollowedRunReader implements RunSubscription {
             long lastErrorAt = -1;
             while (!closed) {
                 List<LiveChunk> chunks;
+                if (follower.endOfLog()) {
+                    return;
+                }
                 try {
                     chunks = follower.next(BATCH, WAIT);
                 } catch (FollowerTooSlowException e) {
                     follower.close();
                     follower = fanout.follow(stream.runId(), e.nextSequence());
+                    continue;
+                } catch (dev.runstream.bridge.subscribe.RunTopicGoneException e) {
+                    long next = follower.nextSequence();
+                    follower.close();
+                    follower = fanout.follow(stream.runId(), next);
                     continue;
                 }
                 for (LiveChunk chunk : chunks) {

@@ -6,12 +6,12 @@ import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.stream.RunTermination;
 
 /** Turns stored chunks into the shared {@link LiveChunk} form. */
-final class LiveChunks {
+public final class LiveChunks {
 
     private LiveChunks() {
     }
 
-    static LiveChunk of(StoredChunk stored) {
+    public static LiveChunk of(StoredChunk stored) {
         return new LiveChunk(stored.sequence(), stored.timestamp(), stored.chunk().isTransient(),
                 RunTermination.endsStream(stored.chunk()), stored.chunk().type(),
                 MastraChunkCodec.encodeBytes(stored.chunk()));

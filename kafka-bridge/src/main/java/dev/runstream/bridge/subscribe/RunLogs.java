@@ -1,0 +1,183 @@
+package dev.runstream.bridge.subscribe;
+
+import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.ChunkKey;
+import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
+import dev.runstream.core.RunIds;
+import dev.runstream.core.RunstreamException;
+import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.RunSummary;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The one answer to "where is this run's log, and where does it end", for every reader (replay, live followers, SSE,
+ * resume): in the run's own topic while it has one ({@link RunLog.InRunTopic}); once the topic is gone (deleted after
+ * the run ended, or emptied by retention) in {@code {prefix}.chunks}, up to the run's last persisted chunk as its
+ * summary says ({@link RunLog.Persisted}).
+ *
+ * <p>A persisted run is read from the partition of {@code {prefix}.chunks} that its run id maps to, from the first
+ * offset whose timestamp is at or after the run's first chunk (each record keeps its chunk's timestamp, so the
+ * partition's time index finds where the run starts without reading what came before it), up to its last persisted
+ * chunk ({@code lastSequence}). What it reads is proportional to what was written to the partition while the run
+ * was being written. The latest record of a chunk key wins, so an erased run's chunks are not returned.
+ */
+public final class RunLogs implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final RunTopics topics;
+    private final Map<String, Object> consumerProps;
+    private final ChunkRecordReader reader;
+    private final RunSummaryLookup summaries;
+    private final Admin admin;
+
+    public RunLogs(RunstreamConfig config, SchemaRegistryClient registry, RunSummaryLookup summaries) {
+        this.topics = config.topics();
+        this.consumerProps = config.readCommittedConsumerProperties();
+        this.reader = new ChunkRecordReader(new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(),
+                registry));
+        this.summaries = summaries;
+        this.admin = Admin.create(config.clientProperties("admin"));
+    }
+
+    /**
+     * Where the run's log is now.
+     *
+     * @throws RunstreamException when Kafka or the summaries cannot be read within the timeout
+     */
+    public RunLog locate(String runId) {
+        RunIds.requireValid(runId);
+        String topic = topics.runTopic(runId);
+        try {
+            // Described first: ListOffsets of a topic that does not exist is logged at ERROR by the admin client.
+            TopicDescription description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!description.partitions().isEmpty() && holdsRecords(new TopicPartition(topic, 0))) {
+                return new RunLog.InRunTopic(runId);
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw new RunstreamException("run '" + runId + "': its topic could not be described: "
+                        + e.getCause(), e.getCause());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunstreamException("run '" + runId + "': its topic could not be described within "
+                    + TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("run '" + runId + "': interrupted while looking for its log", e);
+        }
+        Optional<RunSummary> summary = summaries.summary(runId);
+        return summary.<RunLog>map(found -> new RunLog.Persisted(runId, found))
+                .orElseGet(() -> new RunLog.Unknown(runId));
+    }
+
+    private boolean holdsRecords(TopicPartition partition) throws ExecutionException, InterruptedException,
+            java.util.concurrent.TimeoutException {
+        var earliest = admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition);
+        var latest = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition);
+        return earliest.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset()
+                < latest.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+    }
+
+    /**
+     * The persisted chunks of a run whose topic is gone, from sequence {@code fromSequence} on, in order, up to the
+     * run's last persisted chunk as {@code summary} has it.
+     */
+    public List<StoredChunk> persisted(RunLog.Persisted log, long fromSequence) {
+        RunSummary summary = log.summary();
+        String runId = log.runId();
+        if (summary.lastSequence() < fromSequence) {
+            return List.of();
+        }
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        try {
+            var partitions = consumer.partitionsFor(topics.chunks(), TIMEOUT);
+            if (partitions.isEmpty()) {
+                return List.of();
+            }
+            TopicPartition partition = new TopicPartition(topics.chunks(),
+                    ChunkKey.partitionOf(runId, partitions.size()));
+            consumer.assign(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            long start = startOf(consumer, partition, summary, end);
+            consumer.seek(partition, start);
+            SortedMap<Long, StoredChunk> latest = new TreeMap<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            boolean last = false;
+            while (!last && consumer.position(partition) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new RunstreamException("run '" + runId + "': its persisted chunks could not be read from "
+                            + partition + " within " + TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    if (record.offset() >= end) {
+                        break;
+                    }
+                    Optional<ChunkKey> key = ChunkKey.parse(record.key()).filter(k -> k.runId().equals(runId));
+                    if (key.isEmpty()) {
+                        continue;
+                    }
+                    long sequence = key.get().sequence();
+                    latest.remove(sequence);
+                    reader.read(record).filter(chunk -> chunk.sequence() == sequence)
+                            .ifPresent(chunk -> latest.put(sequence, chunk));
+                    if (sequence >= summary.lastSequence()) {
+                        last = true;
+                    }
+                }
+            }
+            return List.copyOf(latest.tailMap(fromSequence).values());
+        } finally {
+            // No group and nothing to commit: a plain close() would wait for the fetch already sent past the end.
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        }
+    }
+
+    /** The first offset of the partition that may hold the run's first chunk (by the partition's time index). */
+    private static long startOf(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
+            RunSummary summary, long end) {
+        if (summary.firstChunkAt().isEmpty()) {
+            return consumer.beginningOffsets(List.of(partition), TIMEOUT).get(partition);
+        }
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(
+                Map.of(partition, summary.firstChunkAt().get().toEpochMilli()), TIMEOUT);
+        OffsetAndTimestamp at = found.get(partition);
+        // No record as late as the run's first chunk: none of the run is in the partition (any more).
+        return at != null ? at.offset() : end;
+    }
+
+    /** The summaries this instance reads a run's end from. */
+    public RunSummaryLookup summaries() {
+        return summaries;
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
