@@ -82,6 +82,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path logDir = dataDir.resolve(KRAFT_DIR);
             try {
                 clusterId = KRaftStorage.formatIfNeeded(logDir, BrokerProperties.NODE_ID, BrokerProperties.CONTROLLER_LISTENER);
+                requireRoomFor(logDir);
                 startServer(logDir);
             } catch (RuntimeException e) {
                 state = State.FAILED;
@@ -96,12 +97,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses, before the broker opens them, a log directory with more partitions than this process can hold open
+     * (each needs an open file and two maps, with 10 % of each limit left for everything else): the broker would fail
+     * its log directory and stop half-way.
+     */
+    private static void requireRoomFor(Path logDir) {
+        long partitions = KRaftStorage.partitionCount(logDir);
+        ProcessLimits limits = ProcessLimits.read();
+        limits.shortOf(partitions, 0.1).ifPresent(shortOf -> {
+            throw new EmbeddedBrokerException("the embedded broker's data in " + logDir + " holds " + partitions
+                    + " partitions, more than this process can open (" + shortOf + "): raise its open-file limit "
+                    + "(ulimit -n) or vm.max_map_count, or move the data to a cluster");
+        });
+    }
+
+    /** How long a broker with {@code partitions} partitions may take to load them: 60 s, and 10 ms more for each. */
+    static java.time.Duration startupTimeoutFor(long partitions, java.time.Duration base) {
+        return base.plusMillis(10 * partitions);
+    }
+
     private void startServer(Path logDir) {
         for (int attempt = 1; ; attempt++) {
             int clientPort = port == 0 ? LoopbackPorts.freePort(host) : port;
             int controllerPort = LoopbackPorts.freePort(host);
             Properties props = BrokerProperties.of(host, clientPort, controllerPort, logDir,
-                startupTimeout.toMillis(), overrides);
+                startupTimeoutFor(KRaftStorage.partitionCount(logDir), startupTimeout).toMillis(), overrides);
             KafkaRaftServer candidate = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             try {
                 candidate.startup();

@@ -9,6 +9,7 @@ import dev.runstream.bridge.lifecycle.RunEraser;
 import dev.runstream.bridge.lifecycle.RunTopicReaper;
 import dev.runstream.bridge.node.internal.AggregatedRuns;
 import dev.runstream.bridge.publish.RunHistory;
+import dev.runstream.bridge.publish.RunTopicCapacity;
 import dev.runstream.bridge.subscribe.RunSummaryReader;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class RunstreamNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunstreamNode.class);
+    /** The share of the process's open files and memory maps kept free: new runs are refused past the rest. */
+    private static final double CAPACITY_HEADROOM = 0.1;
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private HttpBridge bridge;
@@ -72,7 +75,8 @@ public final class RunstreamNode implements AutoCloseable {
         aggregator = started(new RunAggregator(config, registry).start());
         AggregatedRuns runs = new AggregatedRuns(aggregator, new RunSummaryReader(config, registry));
         publisher = started(new KafkaRunPublisher(config, registry,
-                config.runTopicDeleteAfter().isPresent() ? runs : RunHistory.NONE, Clock.systemUTC()));
+                config.runTopicDeleteAfter().isPresent() ? runs : RunHistory.NONE,
+                RunTopicCapacity.ofProcess(CAPACITY_HEADROOM), Clock.systemUTC()));
         fanout = started(new LiveRunFanout(config, registry, runs,
                 bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
                 bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),

@@ -130,6 +130,12 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      *                deleted); {@link RunHistory#NONE} when run topics are never deleted
      */
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, RunHistory history, Clock clock) {
+        this(config, registry, history, RunTopicCapacity.UNCHECKED, clock);
+    }
+
+    /** @param capacity whether new run topics may be created now ({@code serve}: its process limits) */
+    public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, RunHistory history,
+            RunTopicCapacity capacity, Clock clock) {
         this.topics = config.topics();
         this.clock = clock;
         this.ingest = config.sourceMode() == SourceMode.INGEST;
@@ -138,6 +144,11 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
         this.serde.schemaId();
         this.admin = Admin.create(config.clientProperties("admin"));
+        if (ingest) {
+            // Each chunk also goes to {prefix}.ingest: a transaction to a topic that does not exist waits for its
+            // metadata until max.block.ms. The shared topics are made as the aggregator makes them.
+            dev.runstream.bridge.aggregate.RunAggregationTopology.createTopics(admin, config);
+        }
         this.producerProps = new HashMap<>(config.clientProperties("producer"));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -158,7 +169,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         this.maxRequestSize = Integer.parseInt(String.valueOf(
                 producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         this.producer = newProducer();
-        this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history),
+        this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history, capacity),
                 outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
         LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), config.sourceMode().setting());

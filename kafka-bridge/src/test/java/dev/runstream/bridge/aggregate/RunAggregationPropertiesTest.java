@@ -57,7 +57,8 @@ class RunAggregationPropertiesTest {
 
     @Test
     void shouldRefuseTheStreamsGroupProtocolWithThePatternSource() {
-        assertThatThrownBy(() -> AggregatorProperties.of(config(Map.of("kafka.streams.group.protocol", "streams"))))
+        assertThatThrownBy(() -> AggregatorProperties.of(config(Map.of("source.mode", "pattern",
+                "kafka.streams.group.protocol", "streams"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("group.protocol").hasMessageContaining("classic");
         assertThat(AggregatorProperties.of(config(Map.of("source.mode", "ingest",

@@ -157,7 +157,9 @@ class RunAggregatorIT {
         Map<String, Object> settings = new HashMap<>(Map.of(
                 RunstreamConfig.PREFIX_CONFIG, prefix,
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, partitions));
+                RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, partitions,
+                // Chunks are written straight into run topics here, by a producer of the test's own.
+                RunstreamConfig.SOURCE_MODE_CONFIG, RunstreamConfig.SOURCE_MODE_PATTERN));
         settings.putAll(extra);
         return new RunstreamConfig(settings);
     }

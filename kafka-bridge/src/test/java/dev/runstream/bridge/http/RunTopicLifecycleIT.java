@@ -158,6 +158,16 @@ class RunTopicLifecycleIT {
         assertSameJsonLines(uiResumed.data(), expectedUi.subList(6, expectedUi.size()));
 
         assertThat(admin.listTopics().names().get()).doesNotContain(instance.config.topics().runTopic(runId));
+
+        HttpResponse<String> erased = http.send(HttpRequest.newBuilder(instance.uri("/v1/runs/" + runId))
+                .timeout(PATIENCE).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+        assertThat(Corpus.parse(erased.body()).get("runTopic").asText()).isEqualTo("absent");
+        assertThat(http.send(HttpRequest.newBuilder(instance.uri("/v1/runs/" + runId)).timeout(PATIENCE).GET()
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        try (RunSubscriber subscriber = new RunSubscriber(instance.config, registry)) {
+            assertThat(subscriber.replay(runId, false)).as("an erased run replays as nothing").isEmpty();
+        }
     }
 
     @Test

@@ -89,6 +89,8 @@ class PoisonRecordIT {
         RunstreamConfig config = new RunstreamConfig(Map.of(RunstreamConfig.PREFIX_CONFIG, prefix,
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 2,
+                // Poison is written straight into run topics, which only the pattern source reads.
+                RunstreamConfig.SOURCE_MODE_CONFIG, RunstreamConfig.SOURCE_MODE_PATTERN,
                 "kafka.streams.state.dir", dir.toString()));
         RunTopics topics = config.topics();
         SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);

@@ -63,6 +63,19 @@ public final class KRaftStorage {
         return clusterId;
     }
 
+    /** How many partitions {@code logDir} holds: its directories named {@code <topic>-<partition>}. */
+    public static long partitionCount(Path logDir) {
+        if (!Files.isDirectory(logDir)) {
+            return 0;
+        }
+        try (var entries = Files.list(logDir)) {
+            return entries.filter(Files::isDirectory)
+                    .filter(dir -> dir.getFileName().toString().matches(".+-\\d+")).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     /** The cluster id recorded in {@code logDir}, if it has been formatted. */
     public static Optional<String> clusterIdOf(Path logDir) {
         if (!Files.isDirectory(logDir)) {

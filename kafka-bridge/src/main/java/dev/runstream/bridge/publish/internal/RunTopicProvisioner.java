@@ -47,11 +47,18 @@ public final class RunTopicProvisioner implements AutoCloseable {
     private final Map<String, String> topicConfig = new HashMap<>();
     private final Optional<Short> replication;
     private final dev.runstream.bridge.publish.RunHistory history;
+    private final dev.runstream.bridge.publish.RunTopicCapacity capacity;
 
     public RunTopicProvisioner(RunstreamConfig config, Admin admin, dev.runstream.bridge.publish.RunHistory history) {
+        this(config, admin, history, dev.runstream.bridge.publish.RunTopicCapacity.UNCHECKED);
+    }
+
+    public RunTopicProvisioner(RunstreamConfig config, Admin admin, dev.runstream.bridge.publish.RunHistory history,
+            dev.runstream.bridge.publish.RunTopicCapacity capacity) {
         this.topics = config.topics();
         this.admin = admin;
         this.history = history;
+        this.capacity = capacity;
         this.tailReader = new KafkaConsumer<>(config.readCommittedConsumerProperties(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         long retention = config.getLong(RunstreamConfig.RUN_TOPIC_RETENTION_MS_CONFIG);
@@ -72,6 +79,14 @@ public final class RunTopicProvisioner implements AutoCloseable {
      * {@link ProvisionOutcome.Refused}.
      */
     public Map<String, ProvisionOutcome> provision(Collection<String> runIds) {
+        Optional<String> refusal = capacity.refusal(runIds.size());
+        if (refusal.isPresent()) {
+            Map<String, ProvisionOutcome> refused = new java.util.LinkedHashMap<>();
+            RunstreamException error = new dev.runstream.bridge.publish.RunCapacityException(refusal.get());
+            runIds.forEach(runId -> refused.put(runId, new ProvisionOutcome.Refused(error)));
+            LOG.warn("refused {} new run(s): {}", runIds.size(), refusal.get());
+            return refused;
+        }
         Map<String, Object> next = numberFromTopics(runIds);
         List<String> fresh = runIds.stream().filter(run -> Long.valueOf(0L).equals(next.get(run))).toList();
         if (!fresh.isEmpty()) {
