@@ -101,9 +101,18 @@ final class Checks implements AutoCloseable {
 
     /** Stops the background checks (what is left is checked by {@link #checkAll}). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         thread.interrupt();
-        thread.join(60_000);
+        joinQuietly(thread);
+    }
+
+    /** Waits for {@code thread} to end, up to a minute; an interrupt is kept for the caller. */
+    static void joinQuietly(Thread thread) {
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -130,9 +130,9 @@ public final class ResourceSampler implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         thread.interrupt();
-        thread.join(15_000);
+        Checks.joinQuietly(thread);
     }
 }

@@ -58,7 +58,8 @@ public final class RunClient implements AutoCloseable {
     /** As {@link #postStreamed(String, List, Duration, ObjLongConsumer)}, line {@code k} from {@code lines} until null. */
     public Reply postStreamed(String runId, java.util.function.IntFunction<String> lines, Duration interval,
             ObjLongConsumer<Integer> sent) throws java.io.IOException, InterruptedException {
-        try (SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>(executor, 16)) {
+        SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>(executor, 16);
+        try {
             HttpRequest request = HttpRequest.newBuilder(chunksUri(runId)).header("Content-Type",
                     "application/x-ndjson")
                     .header("Runstream-First-Sequence", "0")
@@ -87,6 +88,8 @@ public final class RunClient implements AutoCloseable {
                 throw io;
             }
             throw e;
+        } finally {
+            body.close();
         }
     }
 

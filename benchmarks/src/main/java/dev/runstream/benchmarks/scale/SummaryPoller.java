@@ -156,8 +156,8 @@ public final class SummaryPoller implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        thread.join(15_000);
+        Checks.joinQuietly(thread);
     }
 }
