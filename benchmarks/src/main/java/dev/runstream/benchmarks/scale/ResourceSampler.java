@@ -17,7 +17,7 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** One sample; -1 where a figure could not be read. */
     public record Sample(double seconds, long runTopics, long openFiles, long maps, long heapBytes, long rssBytes,
-            long runs, double runsPerSecond, double chunksPerSecond) {
+            long runs, double runsPerSecond, double chunksPerSecond, long metricsBytes, double metricsSeconds) {
     }
 
     private final long pid;
@@ -68,13 +68,16 @@ public final class ResourceSampler implements AutoCloseable {
     }
 
     private Sample sample(long newRuns, long newChunks, double seconds) {
-        long heap = client.metrics().flatMap(text -> {
+        long scrapeStart = System.nanoTime();
+        java.util.Optional<String> metrics = client.metrics();
+        double scrapeSeconds = (System.nanoTime() - scrapeStart) / 1e9;
+        long heap = metrics.flatMap(text -> {
             var used = PrometheusHeap.usedBytes(text);
             return used.isPresent() ? java.util.Optional.of((long) used.getAsDouble()) : java.util.Optional.empty();
         }).orElse(-1L);
         Sample s = new Sample((System.nanoTime() - origin) / 1e9, runTopics(), ProcStats.openFiles(pid),
                 ProcStats.memoryMaps(pid), heap, ProcStats.residentBytes(pid), runs.get(), newRuns / seconds,
-                newChunks / seconds);
+                newChunks / seconds, metrics.map(String::length).orElse(-1), scrapeSeconds);
         synchronized (samples) {
             samples.add(s);
         }
@@ -102,18 +105,20 @@ public final class ResourceSampler implements AutoCloseable {
     /** A progress line of one sample. */
     public static String format(Sample s) {
         return String.format(Locale.ROOT, "[scale] t=%5.0fs topics=%6d fds=%6d maps=%6d heap=%6.0fMB rss=%6.0fMB "
-                + "runs=%8d runs/s=%7.1f chunks/s=%8.1f", s.seconds(), s.runTopics(), s.openFiles(), s.maps(),
-                s.heapBytes() / 1e6, s.rssBytes() / 1e6, s.runs(), s.runsPerSecond(), s.chunksPerSecond());
+                + "runs=%8d runs/s=%7.1f chunks/s=%8.1f /metrics=%.0fkB in %.1fs", s.seconds(), s.runTopics(),
+                s.openFiles(), s.maps(), s.heapBytes() / 1e6, s.rssBytes() / 1e6, s.runs(), s.runsPerSecond(),
+                s.chunksPerSecond(), s.metricsBytes() / 1e3, s.metricsSeconds());
     }
 
     /** The samples as a text table. */
     public String table() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%8s %8s %8s %8s %9s %9s %10s %8s %10s%n",
-                "t (s)", "topics", "fds", "maps", "heap MB", "RSS MB", "runs", "runs/s", "chunks/s"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%8s %8s %8s %8s %9s %9s %10s %8s %10s %10s %9s%n", "t (s)", "topics", "fds", "maps", "heap MB",
+                "RSS MB", "runs", "runs/s", "chunks/s", "metrics kB", "scrape s"));
         for (Sample s : samples()) {
-            out.append(String.format(Locale.ROOT, "%8.0f %8d %8d %8d %9.0f %9.0f %10d %8.1f %10.1f%n", s.seconds(),
-                    s.runTopics(), s.openFiles(), s.maps(), s.heapBytes() / 1e6, s.rssBytes() / 1e6, s.runs(),
-                    s.runsPerSecond(), s.chunksPerSecond()));
+            out.append(String.format(Locale.ROOT, "%8.0f %8d %8d %8d %9.0f %9.0f %10d %8.1f %10.1f %10.0f %9.1f%n",
+                    s.seconds(), s.runTopics(), s.openFiles(), s.maps(), s.heapBytes() / 1e6, s.rssBytes() / 1e6,
+                    s.runs(), s.runsPerSecond(), s.chunksPerSecond(), s.metricsBytes() / 1e3, s.metricsSeconds()));
         }
         return out.toString();
     }
@@ -124,7 +129,8 @@ public final class ResourceSampler implements AutoCloseable {
             rows.addObject().put("seconds", s.seconds()).put("runTopics", s.runTopics())
                     .put("openFiles", s.openFiles()).put("memoryMaps", s.maps()).put("heapUsedBytes", s.heapBytes())
                     .put("rssBytes", s.rssBytes()).put("runs", s.runs()).put("runsPerSecond", s.runsPerSecond())
-                    .put("chunksPerSecond", s.chunksPerSecond());
+                    .put("chunksPerSecond", s.chunksPerSecond()).put("metricsBytes", s.metricsBytes())
+                    .put("metricsScrapeSeconds", s.metricsSeconds());
         }
         return rows;
     }

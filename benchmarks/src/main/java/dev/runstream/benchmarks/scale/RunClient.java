@@ -23,6 +23,7 @@ import java.util.function.ObjLongConsumer;
 public final class RunClient implements AutoCloseable {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -66,6 +67,7 @@ public final class RunClient implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
             CompletableFuture<HttpResponse<String>> reply = client.sendAsync(request,
                     HttpResponse.BodyHandlers.ofString());
+            awaitSubscriber(body, reply);
             for (int k = 0;; k++) {
                 if (k > 0) {
                     Thread.sleep(interval);
@@ -93,6 +95,22 @@ public final class RunClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the client subscribed to the body: a {@link SubmissionPublisher} drops what is submitted before
+     * it has a subscriber, and the first chunk would be lost.
+     */
+    private static void awaitSubscriber(SubmissionPublisher<ByteBuffer> body, CompletableFuture<?> reply)
+            throws java.io.IOException, InterruptedException {
+        long end = System.nanoTime() + SUBSCRIBE_TIMEOUT.toNanos();
+        while (body.getNumberOfSubscribers() == 0) {
+            if (reply.isDone() || System.nanoTime() > end) {
+                throw new java.io.IOException("the HTTP client did not start sending the body within "
+                        + SUBSCRIBE_TIMEOUT.toSeconds() + " s" + (reply.isDone() ? " (the request ended)" : ""));
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** {@code GET /v1/runs/{runId}}. */
     public Reply summary(String runId) throws java.io.IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + runId))
@@ -104,7 +122,7 @@ public final class RunClient implements AutoCloseable {
     /** {@code GET /metrics}'s body, or empty when it failed. */
     public Optional<String> metrics() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(30))
                     .GET().build();
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();

@@ -111,6 +111,22 @@ public final class ScaleBenchmark {
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } finally {
+            deleteData(dir);
+        }
+    }
+
+    /** Deletes serve's data (the broker's log, in memory by default) and Redis's; its logs stay. */
+    private static void deleteData(Path dir) {
+        for (Path data : List.of(dir.resolve("data"), dir.resolve("redis"))) {
+            if (!java.nio.file.Files.exists(data)) {
+                continue;
+            }
+            try (var paths = java.nio.file.Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (java.io.IOException e) {
+                progress("could not delete %s: %s", data, e);
+            }
         }
     }
 
