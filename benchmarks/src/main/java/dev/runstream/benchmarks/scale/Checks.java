@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Queue;
 
 /**
- * The end-to-end check of sampled runs ({@link IntactCheck}): in the background for runs acknowledged at least
- * {@code after} ago (the soak), and for all that are left at the end. In the soak it also prints serve's ERROR and
- * WARN counts as it goes.
+ * The end-to-end check of sampled runs ({@link IntactCheck}): in the background, for runs acknowledged at least
+ * {@code after} ago (and so before serve deletes finished runs' topics), and at the end for those left. In the soak
+ * it also prints serve's ERROR and WARN counts as it goes.
  */
 final class Checks implements AutoCloseable {
 
@@ -21,16 +21,19 @@ final class Checks implements AutoCloseable {
     private final Queue<ScaleLoad.Sampled> sampled;
     private final long afterNanos;
     private final ServeProcess serve;
+    private final boolean logProgress;
     private final List<IntactCheck.Verdict> broken = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     private long checked;
     private long intact;
 
-    Checks(RunClient client, Queue<ScaleLoad.Sampled> sampled, Duration after, ServeProcess serve) {
+    Checks(RunClient client, Queue<ScaleLoad.Sampled> sampled, Duration after, boolean logProgress,
+            ServeProcess serve) {
         this.client = client;
         this.sampled = sampled;
         this.afterNanos = after.toNanos();
+        this.logProgress = logProgress;
         this.serve = serve;
         this.thread = Thread.ofPlatform().daemon().name("scale-checks").start(this::loop);
     }
@@ -45,7 +48,7 @@ final class Checks implements AutoCloseable {
                     check(sampled.poll());
                     next = sampled.peek();
                 }
-                if (afterNanos < Duration.ofDays(1).toNanos() && System.nanoTime() - lastLog > 60_000_000_000L) {
+                if (logProgress && System.nanoTime() - lastLog > 60_000_000_000L) {
                     lastLog = System.nanoTime();
                     LogTally log = serve.tallyLog(1);
                     ScaleBenchmark.progress("checks: %d of %d sampled runs intact; serve logged %d ERROR, %d WARN",

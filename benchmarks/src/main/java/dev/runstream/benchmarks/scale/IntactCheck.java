@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class IntactCheck {
 
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final long TIMEOUT_SECONDS = 10;
 
     /** The verdict on one run: intact, or the first thing found wrong. */
     public record Verdict(String runId, String scenario, boolean intact, String problem) {

@@ -11,7 +11,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Samples the serve process every interval: run topics (names starting {@code <prefix>.run.}), open files, memory
- * maps, heap in use (its {@code /metrics}), resident memory, and the runs and chunks acknowledged so far.
+ * maps, heap in use (its {@code /metrics}; -1 when the scrape took longer than the interval), resident memory,
+ * and the runs and chunks acknowledged so far.
  */
 public final class ResourceSampler implements AutoCloseable {
 
@@ -69,7 +70,9 @@ public final class ResourceSampler implements AutoCloseable {
 
     private Sample sample(long newRuns, long newChunks, double seconds) {
         long scrapeStart = System.nanoTime();
-        java.util.Optional<String> metrics = client.metrics();
+        // A scrape may take no longer than the interval, so that the other figures keep their pace.
+        java.util.Optional<String> metrics = client.metrics(java.time.Duration.ofNanos(Math.max(intervalNanos,
+                2_000_000_000L)));
         double scrapeSeconds = (System.nanoTime() - scrapeStart) / 1e9;
         long heap = metrics.flatMap(text -> {
             var used = PrometheusHeap.usedBytes(text);

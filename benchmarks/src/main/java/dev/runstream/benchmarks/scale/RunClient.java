@@ -119,10 +119,10 @@ public final class RunClient implements AutoCloseable {
         return new Reply(response.statusCode(), response.body());
     }
 
-    /** {@code GET /metrics}'s body, or empty when it failed. */
-    public Optional<String> metrics() {
+    /** {@code GET /metrics}'s body, or empty when it failed or took longer than {@code timeout}. */
+    public Optional<String> metrics(Duration timeout) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(30))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(timeout)
                     .GET().build();
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();

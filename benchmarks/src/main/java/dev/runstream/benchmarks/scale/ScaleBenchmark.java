@@ -57,8 +57,7 @@ public final class ScaleBenchmark {
                     settings.sampleInterval());
             SummaryPoller poller = new SummaryPoller(client, settings.pollRate());
             ScaleLoad load = new ScaleLoad(settings, client, poller, runs, chunks);
-            Checks checks = new Checks(client, load.sampled(), settings.soak() ? settings.checkAfter()
-                    : java.time.Duration.ofDays(365), serve);
+            Checks checks = new Checks(client, load.sampled(), settings.effectiveCheckAfter(), settings.soak(), serve);
             ScaleLoad.Figures shortRuns = new ScaleLoad.Figures();
             ScaleLoad.Figures tokenRuns = new ScaleLoad.Figures();
             LongRuns longRuns = null;
@@ -168,6 +167,9 @@ public final class ScaleBenchmark {
         addLatency("scale: summaries", "ack → final status", poller.freshness(), "POST acknowledged → summary "
                 + "shows the final status");
         addLatency("scale: summaries", "ack → exists", poller.existence(), "");
+        report.add(Figure.withoutAnchor("scale: summaries", "runs never final", poller.neverFinal(),
+                Target.atMost(0), "followed runs whose summary had not shown the final status when the poller "
+                        + "stopped (left out of the freshness figures above)"));
         report.add(Figure.withoutAnchor("scale: end-to-end check", "runs intact", checks.intact(),
                 Target.atLeast(checks.checked()), "of " + checks.checked() + " sampled (summary, replay, resume)"));
         report.add(Figure.withoutAnchor("scale: serve log", "ERROR lines", log.errors(), Target.atMost(0),

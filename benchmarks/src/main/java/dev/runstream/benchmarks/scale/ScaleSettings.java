@@ -23,7 +23,8 @@ import java.util.Map;
  * @param pollRate        summary reads per second of the poller
  * @param sampleInterval  how often the serve process's resources are sampled
  * @param checkEvery      one arriving run in this many is checked end to end
- * @param checkAfter      soak: how long after its end a sampled run is checked
+ * @param checkAfter      how long after its end a sampled run is checked (at most a third of serve's
+ *                        {@code run.topic.delete.after.ms}, so that its topic still exists)
  * @param maxInFlight     POSTs of arriving runs under way at once (the rest wait in the queue)
  * @param serveHeap       {@code -Xmx} of the serve process
  * @param serveConfig     {@code serve --config} settings, comma-separated {@code k=v}
@@ -72,14 +73,14 @@ public record ScaleSettings(boolean soak, int runs, double rate, int tokenRuns, 
     /** A few minutes on two cores, anchors included. */
     public static ScaleSettings quick() {
         return new ScaleSettings(false, 600, 20, 200, Duration.ofMillis(30), 10, 50, Duration.ofMillis(100),
-                Duration.ofSeconds(20), 20, Duration.ofSeconds(5), 50, Duration.ofSeconds(60), 64, "1g", "", "",
+                Duration.ofSeconds(20), 20, Duration.ofSeconds(5), 50, Duration.ofSeconds(5), 64, "1g", "", "",
                 "agent-text,agent-text,agent-text,agent-tool", true, 400, Duration.ZERO, 42);
     }
 
     /** The soak: a million short runs at 200 runs/s (about 85 minutes), sampled every 30 s. */
     public static ScaleSettings soakDefaults() {
         return new ScaleSettings(true, 1_000_000, 200, 0, Duration.ofMillis(30), 1, 0, Duration.ofMillis(100),
-                Duration.ZERO, 20, Duration.ofSeconds(30), 1000, Duration.ofSeconds(60), 256, "1g", "", "",
+                Duration.ZERO, 20, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10), 256, "1g", "", "",
                 "agent-text,agent-text,agent-text,agent-tool", false, 0, Duration.ZERO, 42);
     }
 
@@ -91,6 +92,16 @@ public record ScaleSettings(boolean soak, int runs, double rate, int tokenRuns, 
     /** {@code serveConfig} as settings, in order. */
     public Map<String, String> serveConfigMap() {
         return serveConfig(serveConfig);
+    }
+
+    /** How long after its end a sampled run is checked: {@code checkAfter}, at most a third of the delete grace. */
+    public Duration effectiveCheckAfter() {
+        String deleteAfter = serveConfigMap().get(DELETE_AFTER_CONFIG);
+        if (deleteAfter == null) {
+            return checkAfter;
+        }
+        Duration third = Duration.ofMillis(Long.parseLong(deleteAfter.trim()) / 3);
+        return checkAfter.compareTo(third) > 0 ? third : checkAfter;
     }
 
     /** How long the anchors keep a finished run's topic or stream. */

@@ -125,6 +125,11 @@ public final class SummaryPoller implements AutoCloseable {
         return exists;
     }
 
+    /** Followed runs that never showed their final status: given up on, or still pending. */
+    public long neverFinal() {
+        return gaveUp.get() + pendingRuns();
+    }
+
     public synchronized int pendingRuns() {
         return pending.size();
     }

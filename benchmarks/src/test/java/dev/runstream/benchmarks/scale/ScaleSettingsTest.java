@@ -20,6 +20,7 @@ class ScaleSettingsTest {
         assertThat(options.scale().serveConfigMap()).containsEntry("source.mode", "ingest")
                 .containsEntry("run.topic.delete.after.ms", "30000");
         assertThat(options.scale().effectiveAnchorGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.scale().with("checkAfter", "60000").effectiveCheckAfter()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.scale().anchors()).isFalse();
         assertThat(options.scale().tokenInterval()).isEqualTo(Duration.ofMillis(25));
         assertThat(options.settings().liveRuns()).isEqualTo(7);
