@@ -25,18 +25,24 @@ final class LongRuns {
     private final List<Thread> writers = new ArrayList<>();
     private final List<LiveReader> readers = new ArrayList<>();
     private volatile boolean inPhaseB;
+    private volatile long measureFrom;
     private volatile boolean stop;
 
-    /** Starts {@code count} long runs; returns once their readers are connected and their first chunk went. */
-    static LongRuns start(RunClient client, int count, Duration interval) throws InterruptedException {
+    /**
+     * Starts {@code count} long runs; returns once their readers are connected. Chunks sent in the first
+     * {@code warmup} after that (topic creation, first fetches) are not recorded.
+     */
+    static LongRuns start(RunClient client, int count, Duration interval, Duration warmup)
+            throws InterruptedException {
         LongRuns runs = new LongRuns();
+        runs.measureFrom = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
             String runId = ChunkMix.runId(i + 1);
             String[] lines = ScaleLoad.longRunLines(runId);
             ConcurrentHashMap<Long, Sent> sent = new ConcurrentHashMap<>();
             LiveReader reader = LiveReader.open(client, runId, (sequence, received) -> {
                 Sent s = sent.remove(sequence);
-                if (s != null && sequence > 0) {
+                if (s != null && sequence > 0 && s.nanos() >= runs.measureFrom) {
                     (s.phaseB() ? runs.phaseB : runs.phaseA).recordNanos(received - s.nanos());
                 }
             });
@@ -58,6 +64,7 @@ final class LongRuns {
                 }
             }));
         }
+        runs.measureFrom = System.nanoTime() + warmup.toNanos();
         return runs;
     }
 

@@ -60,6 +60,9 @@ public final class ResourceSampler implements AutoCloseable {
             long r = runs.get();
             long c = chunks.get();
             Sample s = sample(r - lastRuns, c - lastChunks, (now - last) / 1e9);
+            if (!running) {
+                return;
+            }
             System.out.println(format(s));
             System.out.flush();
             lastRuns = r;
@@ -81,6 +84,9 @@ public final class ResourceSampler implements AutoCloseable {
         Sample s = new Sample((System.nanoTime() - origin) / 1e9, runTopics(), ProcStats.openFiles(pid),
                 ProcStats.memoryMaps(pid), heap, ProcStats.residentBytes(pid), runs.get(), newRuns / seconds,
                 newChunks / seconds, metrics.map(String::length).orElse(-1), scrapeSeconds);
+        if (!running) {
+            return s; // cut short by close(): its figures read -1, it is not kept
+        }
         synchronized (samples) {
             samples.add(s);
         }
