@@ -11,13 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Whether a finished run is intact end to end: its summary has the corpus's status and text; a replay of its SSE
- * stream returns every persisted chunk (the corpus's minus the transient ones) in order, as written, and ends; a
- * replay resumed with {@code Last-Event-ID} from the middle returns exactly the rest.
+ * Whether a finished run is intact end to end: its summary has (within 20 s) the corpus's status and text; a replay
+ * of its SSE stream returns every persisted chunk (the corpus's minus the transient ones) in order, as written, and
+ * ends; a replay resumed with {@code Last-Event-ID} from the middle returns exactly the rest.
  */
 public final class IntactCheck {
 
     private static final long TIMEOUT_SECONDS = 10;
+    private static final java.time.Duration SUMMARY_WAIT = java.time.Duration.ofSeconds(20);
 
     /** The verdict on one run: intact, or the first thing found wrong. */
     public record Verdict(String runId, String scenario, boolean intact, String problem) {
@@ -28,7 +29,7 @@ public final class IntactCheck {
 
     public static Verdict check(RunClient client, ScenarioRun run) throws InterruptedException {
         try {
-            RunClient.Reply summary = client.summary(run.runId());
+            RunClient.Reply summary = finalSummary(client, run);
             if (summary.status() != 200) {
                 return broken(run, "summary answered " + summary.status() + ": " + abbreviate(summary.body()));
             }
@@ -54,6 +55,24 @@ public final class IntactCheck {
             return new Verdict(run.runId(), run.scenario(), true, "");
         } catch (java.io.IOException | RuntimeException e) {
             return broken(run, e.toString());
+        }
+    }
+
+    /**
+     * The run's summary once it shows the expected status, or the last reply after {@link #SUMMARY_WAIT}: how fresh
+     * summaries are is the poller's figure, not this check's.
+     */
+    private static RunClient.Reply finalSummary(RunClient client, ScenarioRun run)
+            throws java.io.IOException, InterruptedException {
+        long end = System.nanoTime() + SUMMARY_WAIT.toNanos();
+        while (true) {
+            RunClient.Reply summary = client.summary(run.runId());
+            boolean done = summary.status() == 200
+                    && run.expectedStatus().equals(Corpus.parse(summary.body()).path("status").asText());
+            if (done || System.nanoTime() > end) {
+                return summary;
+            }
+            Thread.sleep(500);
         }
     }
 
