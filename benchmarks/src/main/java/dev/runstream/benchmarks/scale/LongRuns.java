@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,7 +51,7 @@ final class LongRuns {
             reader.awaitConnected(10_000);
             runs.writers.add(Thread.ofVirtual().name("scale-long-" + i).start(() -> {
                 try {
-                    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+                    AtomicBoolean finished = new AtomicBoolean();
                     RunClient.Reply reply = client.postStreamed(runId, k -> k == 0 ? lines[0]
                             : !runs.stop ? lines[1] : finished.getAndSet(true) ? null : lines[2], interval,
                             (k, nanos) -> sent.put(k.longValue(), new Sent(nanos, runs.inPhaseB)));
