@@ -56,7 +56,7 @@ public final class RunClient implements AutoCloseable {
         return postStreamed(runId, k -> k < lines.size() ? lines.get(k) : null, interval, sent);
     }
 
-    /** As {@link #postStreamed(String, List, Duration, ObjLongConsumer)}, line {@code k} from {@code lines}, to null. */
+    /** As the one above, with line {@code k} from {@code lines} until it gives null. */
     public Reply postStreamed(String runId, java.util.function.IntFunction<String> lines, Duration interval,
             ObjLongConsumer<Integer> sent) throws java.io.IOException, InterruptedException {
         SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>(executor, 16);
