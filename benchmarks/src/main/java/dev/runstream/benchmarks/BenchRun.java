@@ -11,6 +11,7 @@ import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Report;
 import dev.runstream.benchmarks.sse.SseBenchmark;
 import dev.runstream.benchmarks.report.Target;
+import dev.runstream.benchmarks.scale.ScaleBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,11 @@ final class BenchRun {
                 }
             }
             progress("broker", "closed; broker benchmarks took %.0f s", (System.nanoTime() - begin) / 1e9);
+        }
+        if (options.includes("scale")) {
+            Path dir = BenchmarkMain.brokerDir(options.dataDir().orElse(null));
+            ok &= step(report, "scale", () -> new ScaleBenchmark(options.scale(), report, dir,
+                    BenchmarkMain.serveJar()).run());
         }
         return ok;
     }

@@ -66,6 +66,21 @@ public final class BenchmarkMain {
         }
     }
 
+    /** {@code kafka-bridge/target/runstream.jar} of the checkout this jar was built in, else of the working directory. */
+    static Path serveJar() {
+        Path relative = Path.of("kafka-bridge", "target", "runstream.jar");
+        try {
+            Path location = Path.of(BenchmarkMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = location.getParent() == null ? null : location.getParent().getParent();
+            if (root != null && root.getParent() != null && Files.isRegularFile(root.getParent().resolve(relative))) {
+                return root.getParent().resolve(relative);
+            }
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            // fall back to the working directory
+        }
+        return relative;
+    }
+
     private static Map<String, Object> environment(BenchOptions options) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("mode", options.settings().mode());
@@ -80,6 +95,7 @@ public final class BenchmarkMain {
         env.put("memoryTotalBytes", totalMemory());
         env.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         env.put("settings", options.settings().describe());
+        env.put("scaleSettings", options.scale().describe());
         env.put("only", options.only());
         env.put("runstreamConfig", options.runstreamConfig());
         return env;
