@@ -78,6 +78,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private static final int MAX_TRACKED_RUNS = 100_000;
     /** More than a record's batch, record and header overhead, so that a chunk Kafka would refuse is refused first. */
     private static final int RECORD_OVERHEAD = 256;
+    /** How many topics one producer writes before the publisher starts a new one ({@link #recycleProducerIfWorn}). */
+    static final int TOPICS_PER_PRODUCER = 5_000;
+    /** How long provisioning waits for the producer to learn new topics' metadata. */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     /** How long a closing publisher still waits for runs being provisioned or held. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -110,6 +114,9 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     /** The transactional producer; null after a failure left it unusable, made again when next needed. */
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile boolean closing;
+    /** Topics the current producer was first handed since it started (sender thread only). */
+    private int topicsWritten;
+    private long producers = 1;
 
     /**
      * A publisher that, where run topics are deleted after use ({@code run.topic.delete.after.ms}), reads where a
@@ -164,13 +171,15 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         // asks for a topic that is gone (which Kafka's client logs as a warning).
         producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5_000);
         producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
-        this.readyIdleNanos = config.runTopicDeleteAfter().map(grace -> grace.toNanos() / 2)
-                .orElse(Long.MAX_VALUE);
+        // Also less than the producer's metadata.max.idle.ms: a send to a topic the producer forgot waits for its
+        // metadata on the sender thread, while provisioning the run again learns it on the provisioning thread.
+        this.readyIdleNanos = config.runTopicDeleteAfter().map(grace -> Math.min(grace.toNanos() / 2,
+                TimeUnit.MILLISECONDS.toNanos(4_000))).orElse(Long.MAX_VALUE);
         this.maxRequestSize = Integer.parseInt(String.valueOf(
                 producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
         this.producer = newProducer();
         this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history, capacity),
-                outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
+                this::learnMetadata, outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
         LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), config.sourceMode().setting());
     }
@@ -190,6 +199,65 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             throw e;
         }
         return created;
+    }
+
+    /**
+     * Has the producer learn the partitions of the runs' topics (and {@code prefix.ingest}), on the provisioning
+     * thread: a send to a topic the producer has no metadata of waits for it, and on the sender thread that wait held
+     * up every run, a metadata round trip per new run. The lookups run at once, so that one metadata request answers
+     * them all; a topic not known within {@link #METADATA_WAIT} is left to the sender.
+     */
+    private void learnMetadata(Set<String> runIds) {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current == null) {
+            return;
+        }
+        List<Thread> lookups = new ArrayList<>(runIds.size() + 1);
+        if (ingest) {
+            lookups.add(Thread.ofVirtual().start(() -> current.partitionsFor(topics.ingest())));
+        }
+        for (String runId : runIds) {
+            lookups.add(Thread.ofVirtual().start(() -> {
+                try {
+                    current.partitionsFor(topics.runTopic(runId));
+                } catch (RuntimeException e) {
+                    LOG.debug("run '{}': its topic's metadata is not known yet ({}); the sender asks", runId,
+                            e.toString());
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        try {
+            for (Thread lookup : lookups) {
+                lookup.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts a new producer once this one has written to {@link #TOPICS_PER_PRODUCER} topics, between two
+     * transactions (sender thread only): Kafka's producer keeps a record accumulator entry for every topic it ever
+     * wrote, which it walks on every send, so with a topic per run a producer that lives for ever slows down, and
+     * grows, with history.
+     */
+    private void recycleProducerIfWorn(List<ChunkWrite> next) {
+        if (topicsWritten < TOPICS_PER_PRODUCER) {
+            return;
+        }
+        topicsWritten = 0;
+        KafkaProducer<String, byte[]> worn = producer;
+        producer = null;
+        if (worn != null) {
+            worn.close(Duration.ofSeconds(10));
+        }
+        producer();
+        Set<String> runIds = new LinkedHashSet<>();
+        next.forEach(write -> runIds.add(write.runId()));
+        learnMetadata(runIds);
+        producers++;
+        LOG.debug("publisher: producer {} started after {} topics", producers, TOPICS_PER_PRODUCER);
     }
 
     /** The producer, made again if a failure discarded it (sender thread only). */
@@ -336,6 +404,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 Round round = new Round();
                 try {
                     tasks.forEach(task -> route(task, round));
+                    recycleProducerIfWorn(round.sendable);
                     if (!round.sendable.isEmpty()) {
                         send(round.sendable);
                     }
@@ -452,6 +521,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
         switch (outcome) {
             case ProvisionOutcome.Numbered numbered -> {
+                topicsWritten++;
                 state.ready(numbered.next());
                 broken.remove(runId);
                 state.resumes().forEach(resume -> resume.result().complete(numbered.next()));

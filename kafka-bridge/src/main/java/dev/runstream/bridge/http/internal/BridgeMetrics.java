@@ -86,17 +86,30 @@ public final class BridgeMetrics {
         kafkaSources.add(new KafkaSource(client, metrics));
     }
 
-    /** The meters in Prometheus' text format. */
-    public String scrape() {
+    /**
+     * The meters in Prometheus' text format. Each Kafka client's metrics are taken once per scrape: a client's
+     * {@code metrics()} can build its whole map anew (Kafka Streams does), and with a topic per run that map holds
+     * thousands of per-topic metrics.
+     */
+    public synchronized String scrape() {
+        Map<KafkaSource, Map<MetricName, ? extends Metric>> taken = new java.util.HashMap<>();
+        kafkaSources.forEach(source -> taken.put(source, source.metrics().get()));
+        snapshot = taken;
         registerNewKafkaMeters();
         return registry.scrape();
     }
 
-    private synchronized void registerNewKafkaMeters() {
+    /** The Kafka clients' metrics as the current scrape took them. */
+    private volatile Map<KafkaSource, Map<MetricName, ? extends Metric>> snapshot = Map.of();
+
+    private void registerNewKafkaMeters() {
         for (KafkaSource source : kafkaSources) {
-            for (Map.Entry<MetricName, ? extends Metric> entry : source.metrics().get().entrySet()) {
+            for (Map.Entry<MetricName, ? extends Metric> entry : snapshot.getOrDefault(source, Map.of()).entrySet()) {
                 MetricName name = entry.getKey();
+                // kafka-metrics-count has other tags in each client: Prometheus takes one tag set per name, and a
+                // meter refused for that is logged as a warning on every start.
                 if (name.tags().containsKey("topic") || name.tags().containsKey("partition")
+                        || name.group().equals("kafka-metrics-count")
                         || !(entry.getValue().metricValue() instanceof Number)) {
                     continue;
                 }
@@ -109,7 +122,7 @@ public final class BridgeMetrics {
                 name.tags().forEach((k, v) -> tags.add(Tag.of(k.replace('-', '_'), v)));
                 try {
                     Gauge.builder("kafka." + name.group().replace('-', '.') + "." + name.name().replace('-', '.'),
-                                    source, s -> value(s, name))
+                                    source, s -> value(snapshot, s, name))
                             .description(name.description())
                             .tags(tags)
                             .register(registry);
@@ -120,8 +133,9 @@ public final class BridgeMetrics {
         }
     }
 
-    private static double value(KafkaSource source, MetricName name) {
-        Metric metric = source.metrics().get().get(name);
+    private static double value(Map<KafkaSource, Map<MetricName, ? extends Metric>> snapshot, KafkaSource source,
+            MetricName name) {
+        Metric metric = snapshot.getOrDefault(source, Map.of()).get(name);
         return metric != null && metric.metricValue() instanceof Number number ? number.doubleValue() : Double.NaN;
     }
 }

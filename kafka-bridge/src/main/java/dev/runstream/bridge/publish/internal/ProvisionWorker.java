@@ -20,12 +20,19 @@ public final class ProvisionWorker implements AutoCloseable {
 
     private final RunTopicProvisioner provisioner;
     private final Consumer<Map<String, ProvisionOutcome>> answer;
+    private final Consumer<Set<String>> prepare;
     private final LinkedBlockingQueue<Set<String>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    public ProvisionWorker(RunTopicProvisioner provisioner, Consumer<Map<String, ProvisionOutcome>> answer) {
+    /**
+     * @param prepare called with the runs that provisioned well, before their outcomes are handed back (the
+     *                publisher has its producer learn their topics' metadata there, off the sender thread)
+     */
+    public ProvisionWorker(RunTopicProvisioner provisioner, Consumer<Set<String>> prepare,
+            Consumer<Map<String, ProvisionOutcome>> answer) {
         this.provisioner = provisioner;
+        this.prepare = prepare;
         this.answer = answer;
         this.thread = Thread.ofPlatform().name("runstream-provisioner").daemon().start(this::run);
     }
@@ -61,6 +68,15 @@ public final class ProvisionWorker implements AutoCloseable {
                 for (String runId : runs) {
                     outcomes.put(runId, new ProvisionOutcome.Refused(failure));
                 }
+            }
+            Set<String> numbered = new LinkedHashSet<>();
+            outcomes.forEach((runId, outcome) -> {
+                if (outcome instanceof ProvisionOutcome.Numbered) {
+                    numbered.add(runId);
+                }
+            });
+            if (!numbered.isEmpty()) {
+                prepare.accept(numbered);
             }
             answer.accept(outcomes);
         }
