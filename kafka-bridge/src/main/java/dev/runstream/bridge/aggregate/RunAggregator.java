@@ -169,6 +169,30 @@ public final class RunAggregator implements AutoCloseable {
     }
 
     /**
+     * The current summaries ({@link #currentSummary}) of those of {@code runIds} that this instance holds
+     * ({@link #holds}), read from one look-up of the store: what the topic reaper asks each round, for every run topic
+     * there is, without asking Kafka Streams for its store once per run.
+     *
+     * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
+     */
+    public java.util.Map<String, RunSummary> currentSummaries(java.util.Collection<String> runIds) {
+        java.util.List<String> held = runIds.stream().filter(this::holds).toList();
+        if (held.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return read(store -> {
+            java.util.Map<String, RunSummary> found = new java.util.HashMap<>();
+            for (String runId : held) {
+                RunSummary summary = store.get(runId);
+                if (summary != null) {
+                    found.put(runId, summary);
+                }
+            }
+            return found;
+        }, false);
+    }
+
+    /**
      * Whether this instance is the active owner of the summary of {@code runId}: its {@code application.server} is
      * the one Kafka Streams names for the run's key. Without {@code kafka.streams.application.server} (one instance
      * alone), a running aggregator owns every run.

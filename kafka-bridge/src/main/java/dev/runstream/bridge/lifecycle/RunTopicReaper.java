@@ -9,7 +9,6 @@ import dev.runstream.bridge.subscribe.LiveRunFanout;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.fold.RunStatus;
-import dev.runstream.core.fold.RunSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -108,17 +106,16 @@ public final class RunTopicReaper implements AutoCloseable {
         if (emptySince.size() > 100_000) {
             emptySince.clear();
         }
+        List<String> runIds = new ArrayList<>();
         for (String topic : listTopics()) {
-            Optional<String> runId = topics.runIdOf(topic).filter(id -> !id.startsWith(RunIds.RESERVED_PREFIX));
-            if (runId.isEmpty() || !aggregator.holds(runId.get())) {
-                continue;
-            }
-            Optional<RunSummary> summary = aggregator.currentSummary(runId.get());
-            if (summary.isPresent() && summary.get().status() != RunStatus.RUNNING
-                    && summary.get().lastChunkAt().filter(at -> at.isBefore(cutoff)).isPresent()) {
-                expired.add(runId.get());
-            }
+            topics.runIdOf(topic).filter(id -> !id.startsWith(RunIds.RESERVED_PREFIX)).ifPresent(runIds::add);
         }
+        aggregator.currentSummaries(runIds).forEach((runId, summary) -> {
+            if (summary.status() != RunStatus.RUNNING
+                    && summary.lastChunkAt().filter(at -> at.isBefore(cutoff)).isPresent()) {
+                expired.add(runId);
+            }
+        });
         List<String> deletedNow = new ArrayList<>();
         for (int from = 0; from < expired.size(); from += BATCH) {
             deletedNow.addAll(reap(expired.subList(from, Math.min(expired.size(), from + BATCH)), cutoff));
