@@ -478,10 +478,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         switch (state.phase()) {
             case PROVISIONING, HELD -> runs.park(state, write);
             case READY -> round.sendable.add(write);
-            case BROKEN -> write.result().completeExceptionally(new RunstreamException("run '" + write.runId()
-                    + "': a " + write.chunk().type() + " chunk was not written: " + (state.failedAt() < 0
-                    ? "an earlier chunk" : "chunk " + state.failedAt()) + " of the run failed before it; resume the "
-                    + "run and write again from the sequence it gives"));
+            case BROKEN -> routeBroken(write, state);
         }
     }
 
