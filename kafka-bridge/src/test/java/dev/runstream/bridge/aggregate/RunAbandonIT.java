@@ -54,8 +54,10 @@ class RunAbandonIT {
 
             await().atMost(PATIENCE).ignoreException(AggregatorUnavailableException.class).until(() ->
                     aggregator.summary("run-silent").filter(s -> s.status() == RunStatus.ABANDONED).isPresent());
-            assertThat(new RunSummaryReader(config, registry).summary("run-silent")).as("in run-summaries too")
-                    .map(RunSummary::status).contains(RunStatus.ABANDONED);
+            // The store has the change at once, run-summaries once the aggregator's transaction commits.
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(new RunSummaryReader(config, registry)
+                    .summary("run-silent")).as("in run-summaries too").map(RunSummary::status)
+                    .contains(RunStatus.ABANDONED));
             assertThat(aggregator.summary("run-waiting")).as("waits for a person: never abandoned")
                     .map(RunSummary::status).contains(RunStatus.SUSPENDED);
 
