@@ -565,10 +565,16 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             failAll(writes, new RunstreamException("the transaction failed and was aborted: " + e, e));
             return;
         }
+        long committedAt = System.nanoTime();
         for (int i = 0; i < sequences.length; i++) {
             ChunkWrite write = writes.get(i);
             if (sequences[i] < 0) {
                 continue;
+            }
+            RunState written = runs.get(write.runId());
+            if (written != null) {
+                // Idle time counts from the commit: a slow (throttled) transaction does not make its runs idle.
+                written.touch(committedAt);
             }
             if (write.result().isCompletedExceptionally()) {
                 breakRun(write.runId(), sequences[i]);

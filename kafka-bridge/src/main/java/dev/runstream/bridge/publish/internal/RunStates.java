@@ -80,6 +80,11 @@ public final class RunStates {
             return next++;
         }
 
+        /** Records that the run was written (committed) at {@code nanoTime}. */
+        public void touch(long nanoTime) {
+            lastWrite = Math.max(lastWrite, nanoTime);
+        }
+
         /** How long, up to {@code nanoTime}, the run has not been written (or since it became ready). */
         public long idleFor(long nanoTime) {
             return nanoTime - lastWrite;
