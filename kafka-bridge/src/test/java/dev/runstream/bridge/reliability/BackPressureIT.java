@@ -64,6 +64,10 @@ class BackPressureIT {
         RunstreamConfig config = new RunstreamConfig(Map.of(RunstreamConfig.PREFIX_CONFIG, prefix,
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG, MAX_IN_FLIGHT,
+                // Throttled, the broker mutes the connection its transaction coordinator answers on too: an EndTxn
+                // can wait past the publisher's 10 s transaction timeout, and the coordinator then aborts the
+                // transaction (InvalidProducerEpochException). Back-pressure, not that timeout, is what is tested.
+                "kafka.producer.transaction.timeout.ms", 60_000,
                 "kafka.producer.client.id", clientId));
         SchemaRegistryClient registry = new InMemorySchemaRegistry();
         ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId));
