@@ -29,6 +29,7 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String RUN_TOPIC_RETENTION_MS_CONFIG = "run.topic.retention.ms";
     public static final String RUN_TOPIC_DELETE_AFTER_MS_CONFIG = "run.topic.delete.after.ms";
     public static final String RUN_TOPIC_REAP_INTERVAL_MS_CONFIG = "run.topic.reap.interval.ms";
+    public static final String RUN_TOPIC_REAP_BATCH_SIZE_CONFIG = "run.topic.reap.batch.size";
     public static final String CHUNKS_TOPIC_PARTITIONS_CONFIG = "chunks.topic.partitions";
     public static final String INGEST_TOPIC_PARTITIONS_CONFIG = "ingest.topic.partitions";
     public static final String SHARED_TOPIC_REPLICATION_FACTOR_CONFIG = "shared.topic.replication.factor";
@@ -83,6 +84,9 @@ public final class RunstreamConfig extends AbstractConfig {
                             + "is -1 and any other value is refused.")
             .define(RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "How often finished runs' topics are looked for to delete (see run.topic.delete.after.ms).")
+            .define(RUN_TOPIC_REAP_BATCH_SIZE_CONFIG, Type.INT, 1000, Range.between(1, 10_000), Importance.LOW,
+                    "Run topics deleted per DeleteTopics request; a round deletes its topics in batches of this "
+                            + "size, one after the other.")
             .define(CHUNKS_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of <prefix>.chunks and <prefix>.run-summaries: the aggregator's unit of scale.")
             .define(INGEST_TOPIC_PARTITIONS_CONFIG, Type.INT, 12, Range.atLeast(1), Importance.MEDIUM,

@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class RunTopicReaper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunTopicReaper.class);
-    private static final int BATCH = 1000;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final RunTopics topics;
@@ -57,6 +56,7 @@ public final class RunTopicReaper implements AutoCloseable {
     private final Admin admin;
     private final Clock clock;
     private final Duration grace;
+    private final int batchSize;
     private final ScheduledExecutorService timer;
     private volatile long deleted;
     /**
@@ -80,6 +80,7 @@ public final class RunTopicReaper implements AutoCloseable {
                 "run topics are kept with these settings (source.mode=pattern, or run.topic.delete.after.ms=-1)"));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("runstream-topic-reaper").unstarted(r));
+        this.batchSize = config.getInt(RunstreamConfig.RUN_TOPIC_REAP_BATCH_SIZE_CONFIG);
         long interval = config.getLong(RunstreamConfig.RUN_TOPIC_REAP_INTERVAL_MS_CONFIG);
         timer.scheduleWithFixedDelay(this::reapQuietly, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -90,7 +91,11 @@ public final class RunTopicReaper implements AutoCloseable {
         } catch (AggregatorUnavailableException e) {
             LOG.debug("summaries not readable now ({}); trying again later", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("deleting finished runs' topics failed; trying again later", e);
+            if (timer.isShutdown()) {
+                LOG.debug("reaping stopped by close: {}", e.toString());
+            } else {
+                LOG.warn("deleting finished runs' topics failed; trying again later", e);
+            }
         }
     }
 
@@ -117,11 +122,12 @@ public final class RunTopicReaper implements AutoCloseable {
             }
         });
         List<String> deletedNow = new ArrayList<>();
-        for (int from = 0; from < expired.size(); from += BATCH) {
-            deletedNow.addAll(reap(expired.subList(from, Math.min(expired.size(), from + BATCH)), cutoff));
+        for (int from = 0; from < expired.size() && !Thread.currentThread().isInterrupted(); from += batchSize) {
+            List<String> gone = reap(expired.subList(from, Math.min(expired.size(), from + batchSize)), cutoff);
+            deletedNow.addAll(gone);
+            deleted += gone.size();
         }
         if (!deletedNow.isEmpty()) {
-            deleted += deletedNow.size();
             LOG.debug("deleted {} run topic(s) of runs that ended and had no chunk for {}", deletedNow.size(), grace);
         }
         return deletedNow;

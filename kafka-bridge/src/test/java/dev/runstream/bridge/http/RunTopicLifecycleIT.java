@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -234,6 +235,74 @@ class RunTopicLifecycleIT {
         }
         assertThat(instance.aggregator.streamsState().isRunningOrRebalancing()).isTrue();
         assertThat(instance.node().reaper().orElseThrow().deletedTopics()).isGreaterThanOrEqualTo(runIds.size());
+    }
+
+    @Test
+    void shouldFinishAReapThatARestartInterruptedWithEveryRunIntact() throws Exception {
+        Map<String, Object> settings = Map.of(
+                RunstreamConfig.RUN_TOPIC_DELETE_AFTER_MS_CONFIG, 2000L,
+                RunstreamConfig.RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, 200L,
+                RunstreamConfig.RUN_TOPIC_REAP_BATCH_SIZE_CONFIG, 1);
+        Path state = stateDir.resolve("restarted");
+        List<String> runIds = new ArrayList<>();
+        List<Chunk> played = Corpus.chunksAs("agent-text", "chunks.ndjson", "template");
+        long deletedBeforeRestart;
+        List<String> leftForTheNextInstance;
+        try (BridgeInstance first = new BridgeInstance(broker, "lifecycle-restart", state, settings)) {
+            for (int i = 0; i < 30; i++) {
+                String runId = "restart-" + i + "-" + System.nanoTime();
+                runIds.add(runId);
+                HttpResponse<String> reply = http.send(HttpRequest.newBuilder(first.uri("/v1/runs/" + runId
+                        + "/chunks")).timeout(PATIENCE).header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(ChunkBodies.render(
+                                Corpus.chunksAs("agent-text", "chunks.ndjson", runId), ChunkBodyFormat.NDJSON)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+            }
+            var reaper = first.node().reaper().orElseThrow();
+            // One topic per DeleteTopics request: the instance stops while its reaper is deleting them.
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(() -> reaper.deletedTopics() >= 3);
+            first.close();
+            deletedBeforeRestart = reaper.deletedTopics();
+            Set<String> topicsNow = admin.listTopics().names().get();
+            leftForTheNextInstance = runIds.stream()
+                    .filter(runId -> topicsNow.contains(first.config.topics().runTopic(runId))).toList();
+        }
+        assertThat(leftForTheNextInstance).as("the restart came in the middle of the reap (%d deleted before it)",
+                deletedBeforeRestart).isNotEmpty().hasSizeLessThan(runIds.size());
+
+        try (BridgeInstance second = new BridgeInstance(broker, "lifecycle-restart", state, settings);
+                RunSubscriber subscriber = new RunSubscriber(second.config, registry)) {
+            Set<String> runTopics = new java.util.HashSet<>();
+            runIds.forEach(runId -> runTopics.add(second.config.topics().runTopic(runId)));
+            await().atMost(PATIENCE).until(() -> java.util.Collections.disjoint(admin.listTopics().names().get(),
+                    runTopics));
+            for (String runId : runIds) {
+                List<Chunk> persisted = Corpus.chunksAs("agent-text", "chunks.ndjson", runId).stream()
+                        .filter(chunk -> !chunk.isTransient()).toList();
+                RunSummary summary = await().atMost(PATIENCE).ignoreException(AggregatorUnavailableException.class)
+                        .until(() -> second.aggregator.summary(runId), java.util.Optional::isPresent).orElseThrow();
+                assertThat(summary.status()).as(runId).isEqualTo(RunStatus.SUCCESS);
+                assertThat(summary.text()).as(runId).isEqualTo(Corpus.expected("agent-text").get("text").asText());
+                List<StoredChunk> replayed = subscriber.replay(runId, false);
+                assertThat(replayed).as(runId).extracting(StoredChunk::sequence)
+                        .containsExactlyElementsOf(HttpBridgeIT.sequencesOfPersisted(played));
+                assertSameChunks(replayed.stream().map(chunk -> MastraChunkCodec.encode(chunk.chunk())).toList(),
+                        persisted);
+            }
+            // A late chunk for a run reaped before the restart and one reaped after it: both number on.
+            List<String> reapedBefore = runIds.stream().filter(id -> !leftForTheNextInstance.contains(id)).toList();
+            for (String runId : List.of(reapedBefore.getFirst(), leftForTheNextInstance.getFirst())) {
+                HttpResponse<String> late = http.send(HttpRequest.newBuilder(second.uri("/v1/runs/" + runId
+                        + "/chunks")).timeout(PATIENCE).header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"type\":\"data-late\",\"runId\":\"" + runId + "\",\"data\":{}}\n"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+                assertThat(Corpus.parse(late.body()).get("firstSequence").asLong()).as(runId)
+                        .isEqualTo(played.size());
+            }
+        }
     }
 
     /**
