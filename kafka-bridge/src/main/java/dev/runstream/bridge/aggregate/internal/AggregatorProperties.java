@@ -35,6 +35,8 @@ public final class AggregatorProperties {
         // Kafka 5.0's default, opted in to now so that Streams does not warn on every start (no global store here).
         // The key is spelled out: its constant is already deprecated, as it goes away when the default changes.
         props.put("processing.exception.handler.global.enabled", true);
+        // The partition assignor builds a StreamsConfig of its own from the main consumer's settings.
+        props.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG,
                 (int) config.getShort(RunstreamConfig.SHARED_TOPIC_REPLICATION_FACTOR_CONFIG));
         props.putAll(config.clientProperties("streams"));
