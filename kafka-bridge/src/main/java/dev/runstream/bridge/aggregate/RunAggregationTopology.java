@@ -45,7 +45,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 
 /**
- * The aggregator's topology (DESIGN.md, "Kafka Streams topology"), in two sub-topologies:
+ * The aggregator's topology, in two sub-topologies:
  *
  * <ol>
  *   <li>the source — every run topic by pattern ({@code source.mode=pattern}) or the shared ingest topic

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The names of Runstream's topics under one prefix (DESIGN.md, "Topics"). The prefix and every run id are validated
+ * The names of Runstream's topics under one prefix (README, "Topics and records"). The prefix and every run id are validated
  * before they reach a topic name, and the pattern of run topics quotes the prefix, so no id or prefix can reach
  * another run's topic or widen the pattern.
  */

@@ -79,7 +79,7 @@ public final class LiveRunFanout implements AutoCloseable {
             own.putIfAbsent("fetch.max.wait.ms", 100);
             loops.add(new FanoutLoop("runstream-fanout-" + i,
                     new KafkaConsumer<>(own, new StringDeserializer(), new ByteArrayDeserializer()), reader, admin,
-                    linger, this::releaseIfIdle));
+                    this::releaseIfIdle));
         }
         this.catchUp = new CatchUpReader(props, reader, CATCH_UP_CONSUMERS);
     }

@@ -41,7 +41,6 @@ public final class FanoutLoop implements AutoCloseable {
     private final ChunkRecordReader reader;
     private final Admin admin;
     private final Predicate<RunFeed> releaseIfIdle;
-    private final long lingerNanos;
     private final ConcurrentLinkedQueue<RunFeed> added = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Retirement> retiring = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, RunFeed> assigned = new HashMap<>();
@@ -53,11 +52,10 @@ public final class FanoutLoop implements AutoCloseable {
     private volatile boolean closed;
 
     public FanoutLoop(String name, KafkaConsumer<String, byte[]> consumer, ChunkRecordReader reader, Admin admin,
-            Duration linger, Predicate<RunFeed> releaseIfIdle) {
+            Predicate<RunFeed> releaseIfIdle) {
         this.consumer = consumer;
         this.reader = reader;
         this.admin = admin;
-        this.lingerNanos = linger.toNanos();
         this.releaseIfIdle = releaseIfIdle;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }

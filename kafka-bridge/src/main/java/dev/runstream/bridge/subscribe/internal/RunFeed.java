@@ -146,21 +146,6 @@ public final class RunFeed {
         }
     }
 
-    /** The absolute index of the first held chunk whose sequence is at least {@code sequence}. */
-    public long indexOfSequence(long sequence) {
-        lock.lock();
-        try {
-            for (int i = 0; i < chunks.size(); i++) {
-                if (chunks.get(i).sequence() >= sequence) {
-                    return dropped + i;
-                }
-            }
-            return dropped + chunks.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * The absolute index of the first chunk read from {@code offset} or later: of the next chunk to come when every
      * chunk held was read before it. Call once the feed has read up to {@code offset} ({@link #endedBefore}).
