@@ -1,6 +1,6 @@
 package dev.runstream.benchmarks.kafka;
 
-import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
+import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The aggregator's raw-Kafka anchor: a Kafka Streams application with the aggregator's own Streams settings
- * ({@code AggregatorProperties}: processing guarantee, commit interval, metadata age, group protocol) that reads the
+ * ({@code RunAggregator.streamsProperties}: processing guarantee, commit interval, metadata age, group protocol) that reads the
  * same source — every run topic by pattern, or the ingest topic — and copies each record, bytes and headers
  * unchanged, to one output topic. No decoding, no filter, no state.
  */
@@ -24,7 +24,7 @@ final class PassThroughApp implements AutoCloseable {
     private final KafkaStreams streams;
 
     PassThroughApp(RunstreamConfig config, String output) {
-        Properties props = AggregatorProperties.of(config);
+        Properties props = RunAggregator.streamsProperties(config);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.topics().prefix() + "-passthrough");
         this.streams = new KafkaStreams(topology(config, output), new StreamsConfig(props));
     }

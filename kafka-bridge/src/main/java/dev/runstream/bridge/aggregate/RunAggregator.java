@@ -54,6 +54,17 @@ public final class RunAggregator implements AutoCloseable {
     private volatile State state = State.CREATED;
 
     /**
+     * The Kafka Streams settings the aggregator runs with for {@code config} (processing guarantee, commit interval,
+     * metadata age, group protocol, and the {@code kafka.streams.*} settings), for a Streams application that should
+     * run as the aggregator does.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when the aggregator's Streams settings are invalid
+     */
+    public static Properties streamsProperties(RunstreamConfig config) {
+        return AggregatorProperties.of(config);
+    }
+
+    /**
      * Builds the topology and the Streams client; nothing connects before {@link #start()}.
      *
      * @throws org.apache.kafka.common.config.ConfigException when the Streams settings are invalid

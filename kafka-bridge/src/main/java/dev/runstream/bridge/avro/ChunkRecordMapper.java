@@ -24,7 +24,7 @@ import dev.runstream.avro.ErrorBody;
 import dev.runstream.bridge.avro.internal.BodyFields;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;

@@ -10,7 +10,7 @@ import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.StepSummary;
 import dev.runstream.core.fold.ToolCallSummary;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -5,7 +5,7 @@ import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.BridgeConfig;
 import dev.runstream.bridge.node.RunstreamNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package dev.runstream.bridge.cli;
 import dev.runstream.bridge.subscribe.RunSummaryReader;
 import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.RunSummaryJson;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

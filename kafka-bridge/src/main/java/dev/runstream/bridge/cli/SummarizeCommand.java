@@ -3,7 +3,7 @@ package dev.runstream.bridge.cli;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;
 import dev.runstream.core.fold.RunSummaryJson;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import dev.runstream.bridge.subscribe.RunSummaryReader;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.RunSummaryJson;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

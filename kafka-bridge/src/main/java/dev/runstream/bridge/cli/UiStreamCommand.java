@@ -1,7 +1,7 @@
 package dev.runstream.bridge.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import dev.runstream.core.ui.UiMessageStreamConverter;
 import dev.runstream.core.ui.UiStreamOptions;
 import dev.runstream.core.ui.UiStreamVersion;

@@ -12,7 +12,7 @@ import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
 import dev.runstream.bridge.lifecycle.ErasedRun;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import dev.runstream.core.chunk.MastraChunkCodec;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;
 import dev.runstream.core.fold.RunSummaryJson;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import dev.runstream.core.testing.ChunkBodies;
 import dev.runstream.core.testing.Corpus;
 import dev.runstream.core.ui.UiMessageStreamConverter;

@@ -11,7 +11,7 @@ import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.core.chunk.Chunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.AbstractList;

@@ -10,7 +10,7 @@ import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.RecordNameStrategy;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import dev.runstream.core.testing.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.runstream.core.chunk;
 
-import static dev.runstream.core.internal.Json.field;
-import static dev.runstream.core.internal.Json.text;
-import static dev.runstream.core.internal.Json.textOrEmpty;
+import static dev.runstream.core.json.Json.field;
+import static dev.runstream.core.json.Json.text;
+import static dev.runstream.core.json.Json.textOrEmpty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.core.chunk.ChunkView.*;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.ChunkDecodeException;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

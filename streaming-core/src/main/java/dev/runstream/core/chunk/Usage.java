@@ -3,7 +3,7 @@ package dev.runstream.core.chunk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;

@@ -8,7 +8,7 @@ import dev.runstream.core.chunk.ChunkView.*;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.chunk.Usage;
 import dev.runstream.core.fold.ToolCallSummary.Outcome;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.time.Instant;
 import java.util.Objects;
 

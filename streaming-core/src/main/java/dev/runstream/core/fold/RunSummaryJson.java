@@ -3,7 +3,7 @@ package dev.runstream.core.fold;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.ChunkFrom;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -3,7 +3,7 @@ package dev.runstream.core.testing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.MastraChunkCodec;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 
 /** Hand-made chunks for table tests, in Mastra's shapes. */
 public final class Chunks {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.NdjsonChunkReader;
 import dev.runstream.core.chunk.StoredChunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.chunk.Chunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import dev.runstream.core.testing.Corpus;
 import dev.runstream.core.testing.JsonEquality;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.core.chunk.Chunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.runstream.bridge.avro.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

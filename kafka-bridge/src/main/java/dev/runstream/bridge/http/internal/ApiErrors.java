@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.core.InvalidRunIdException;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

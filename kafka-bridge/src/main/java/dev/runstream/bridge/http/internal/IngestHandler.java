@@ -8,7 +8,7 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.ChunkBodyFormat;
 import dev.runstream.core.chunk.ChunkBodyReader;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.bridge.publish.PublishedChunk;
 import dev.runstream.core.OutOfOrderChunkException;
 import dev.runstream.core.RunstreamException;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

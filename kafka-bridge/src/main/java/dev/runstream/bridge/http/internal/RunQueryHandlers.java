@@ -8,7 +8,7 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
 import dev.runstream.core.fold.RunSummaryJson;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.runstream.bridge.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,7 @@
 package dev.runstream.bridge.lifecycle.internal;
 
 import dev.runstream.bridge.config.RunstreamConfig;
-import dev.runstream.bridge.publish.RunHistory;
-import dev.runstream.bridge.publish.internal.ProvisionOutcome;
-import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
+import dev.runstream.bridge.publish.RunTopicCreator;
 import dev.runstream.core.RunstreamException;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +58,7 @@ public final class TopicAdmin {
 
     /** Creates the run topic as the publisher does (its settings, its leader awaited). */
     public void createRunTopic(RunstreamConfig config, String runId) {
-        try (RunTopicProvisioner provisioner = new RunTopicProvisioner(config, admin, RunHistory.NONE)) {
-            if (provisioner.provision(List.of(runId)).get(runId) instanceof ProvisionOutcome.Refused refused) {
-                throw refused.error();
-            }
-        }
+        RunTopicCreator.create(config, admin, runId);
     }
 
     /** Deletes the topic; one that is gone already is fine. */

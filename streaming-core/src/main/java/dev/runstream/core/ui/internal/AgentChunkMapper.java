@@ -6,7 +6,7 @@ import static dev.runstream.core.ui.internal.UiChunks.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.List;
 import java.util.Set;
 

@@ -3,7 +3,7 @@ package dev.runstream.core.ui.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.runstream.core.chunk.Chunk;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.Optional;
 
 /**

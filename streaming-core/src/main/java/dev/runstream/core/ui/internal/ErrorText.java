@@ -1,7 +1,7 @@
 package dev.runstream.core.ui.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 
 /**
  * The {@code errorText} of {@code error} and {@code tool-output-error} UI chunks: {@code @mastra/ai-sdk}'s default

@@ -2,7 +2,7 @@ package dev.runstream.core.ui.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 
 /**
  * Builds UI message chunks. Every value copied from a Mastra chunk is deep-copied: a UI chunk belongs to its

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.runstream.core.internal.Json;
+import dev.runstream.core.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

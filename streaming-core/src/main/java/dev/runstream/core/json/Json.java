@@ -1,4 +1,4 @@
-package dev.runstream.core.internal;
+package dev.runstream.core.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The one Jackson configuration of Runstream: numbers kept exactly as written (no double rounding), duplicate keys
- * refused, nesting bounded. Shared, thread-safe.
+ * refused, nesting bounded. Shared, thread-safe, and used by every module that reads or writes chunk or summary JSON,
+ * so that all of them read the same bytes the same way.
  */
 public final class Json {
 
