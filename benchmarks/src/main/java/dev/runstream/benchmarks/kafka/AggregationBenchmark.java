@@ -307,8 +307,8 @@ public final class AggregationBenchmark {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (consumer.position(partition) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    String reason = dev.runstream.bridge.config.RecordHeaders.get(record.headers(),
-                            dev.runstream.bridge.config.RecordHeaders.ERROR);
+                    String reason = dev.runstream.bridge.wire.RunstreamHeaders.get(record.headers(),
+                            dev.runstream.bridge.wire.RunstreamHeaders.ERROR);
                     String key = String.valueOf(reason).replaceAll("[0-9]+", "N");
                     reasons.put(key, reasons.path(key).asLong() + 1);
                 }

@@ -1,7 +1,7 @@
 package dev.runstream.benchmarks.kafka;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import java.time.Duration;
 import java.util.Properties;

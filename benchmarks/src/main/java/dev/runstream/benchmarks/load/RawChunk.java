@@ -2,7 +2,7 @@ package dev.runstream.benchmarks.load;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
@@ -27,9 +27,9 @@ public record RawChunk(String runId, String type, boolean isTransient, long sequ
     /** A producer record of this chunk to {@code topic}, timestamped now. */
     public ProducerRecord<String, byte[]> toRecord(String topic) {
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        RecordHeaders.put(headers, RecordHeaders.TYPE, type);
-        RecordHeaders.put(headers, RecordHeaders.TRANSIENT, Boolean.toString(isTransient));
-        RecordHeaders.put(headers, RecordHeaders.SEQUENCE, Long.toString(sequence));
+        RunstreamHeaders.put(headers, RunstreamHeaders.TYPE, type);
+        RunstreamHeaders.put(headers, RunstreamHeaders.TRANSIENT, Boolean.toString(isTransient));
+        RunstreamHeaders.put(headers, RunstreamHeaders.SEQUENCE, Long.toString(sequence));
         return new ProducerRecord<>(topic, null, System.currentTimeMillis(), runId, frame, headers);
     }
 }

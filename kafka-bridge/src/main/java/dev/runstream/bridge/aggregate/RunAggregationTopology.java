@@ -9,9 +9,9 @@ import dev.runstream.bridge.aggregate.internal.FoldInput;
 import dev.runstream.bridge.aggregate.internal.RunIdPartitioner;
 import dev.runstream.bridge.aggregate.internal.RunSummaryProcessor;
 import dev.runstream.bridge.aggregate.internal.SummaryUpdate;
-import dev.runstream.bridge.aggregate.internal.TransientChunkFilter;
-import dev.runstream.bridge.config.ChunkKey;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.aggregate.internal.SourceRecordGate;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -106,7 +106,7 @@ public final class RunAggregationTopology {
                 ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
                 : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
         KStream<String, Checked<byte[]>> persisted = source.process(
-                () -> new TransientChunkFilter(topics, isPatternMode(config), chunkRecords),
+                () -> new SourceRecordGate(topics, isPatternMode(config), chunkRecords),
                 Named.as("drop-transient-chunks"));
         deadLetters(persisted, topics, "source");
         persisted.filterNot((key, checked) -> checked.isRefused(), Named.as("persisted-chunks"))

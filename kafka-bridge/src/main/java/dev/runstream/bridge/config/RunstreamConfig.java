@@ -1,5 +1,6 @@
 package dev.runstream.bridge.config;
 
+import dev.runstream.bridge.wire.RunTopics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;

@@ -1,8 +1,8 @@
 package dev.runstream.bridge.lifecycle;
 
-import dev.runstream.bridge.config.ChunkKey;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.lifecycle.internal.CommittedOffsets;
 import dev.runstream.bridge.lifecycle.internal.Deadline;
@@ -132,17 +132,17 @@ public final class RunEraser implements AutoCloseable {
                 marker.offset());
         ConsumerRecord<String, byte[]> answer = scan.find(summaryPartition, summariesEnd,
                 record -> runId.equals(record.key()) && record.value() == null
-                        && eraseId.equals(RecordHeaders.get(record.headers(), RecordHeaders.ERASE_ID)),
+                        && eraseId.equals(RunstreamHeaders.get(record.headers(), RunstreamHeaders.ERASE_ID)),
                 deadline).orElseThrow(() -> timedOut(runId, marker, timeout));
         Map<TopicPartition, Long> processed = Map.of(
                 new TopicPartition(marker.topic(), marker.partition()), marker.offset(),
                 partitionOfRun(topics.chunks(), runId, deadline),
-                headerLong(answer, RecordHeaders.ERASE_MARKER_OFFSET));
+                headerLong(answer, RunstreamHeaders.ERASE_MARKER_OFFSET));
         if (!aggregatorOffsets.awaitPast(processed, deadline)) {
             throw timedOut(runId, marker, timeout);
         }
-        return new Confirmation(marker.offset(), headerLong(answer, RecordHeaders.ERASED_CHUNKS),
-                Boolean.parseBoolean(RecordHeaders.get(answer.headers(), RecordHeaders.ERASED_SUMMARY)));
+        return new Confirmation(marker.offset(), headerLong(answer, RunstreamHeaders.ERASED_CHUNKS),
+                Boolean.parseBoolean(RunstreamHeaders.get(answer.headers(), RunstreamHeaders.ERASED_SUMMARY)));
     }
 
     /** What the aggregator confirmed, and where the marker is in its source partition. */
@@ -177,7 +177,7 @@ public final class RunEraser implements AutoCloseable {
     }
 
     private static long headerLong(ConsumerRecord<String, byte[]> record, String header) {
-        String value = RecordHeaders.get(record.headers(), header);
+        String value = RunstreamHeaders.get(record.headers(), header);
         try {
             return Long.parseLong(Objects.requireNonNull(value, header));
         } catch (NumberFormatException | NullPointerException e) {

@@ -2,7 +2,7 @@ package dev.runstream.bridge.lifecycle;
 
 import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.bridge.aggregate.RunAggregator;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.subscribe.LiveRunFanout;

@@ -2,8 +2,8 @@ package dev.runstream.bridge.publish;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.publish.internal.ProvisionOutcome;
@@ -643,9 +643,9 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.runTopic(runId), null,
                 write.timestamp().toEpochMilli(), runId, value);
-        RecordHeaders.put(record.headers(), RecordHeaders.TYPE, write.chunk().type());
-        RecordHeaders.put(record.headers(), RecordHeaders.TRANSIENT, Boolean.toString(write.chunk().isTransient()));
-        RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
+        RunstreamHeaders.put(record.headers(), RunstreamHeaders.TYPE, write.chunk().type());
+        RunstreamHeaders.put(record.headers(), RunstreamHeaders.TRANSIENT, Boolean.toString(write.chunk().isTransient()));
+        RunstreamHeaders.put(record.headers(), RunstreamHeaders.SEQUENCE, Long.toString(sequence));
         transaction.send(record, (metadata, error) -> {
             if (error != null) {
                 write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "

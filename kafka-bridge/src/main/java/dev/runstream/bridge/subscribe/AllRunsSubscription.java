@@ -1,6 +1,6 @@
 package dev.runstream.bridge.subscribe;
 
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.config.ChunkKey;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;

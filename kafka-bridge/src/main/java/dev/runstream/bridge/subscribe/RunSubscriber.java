@@ -1,8 +1,8 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -118,7 +118,7 @@ public final class RunSubscriber implements AutoCloseable {
         List<StoredChunk> chunks = new ArrayList<>();
         readToEnd(consumer, partition, record -> {
             if (runId.equals(record.key())
-                    && (includeTransient || !Boolean.TRUE.equals(RecordHeaders.isTransient(record.headers())))) {
+                    && (includeTransient || !Boolean.TRUE.equals(RunstreamHeaders.isTransient(record.headers())))) {
                 reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
             }
         });

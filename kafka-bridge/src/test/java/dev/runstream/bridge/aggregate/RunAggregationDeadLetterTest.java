@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.core.chunk.StoredChunk;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +51,9 @@ class RunAggregationDeadLetterTest {
             TestRecord<String, byte[]> dead = single(fixture);
             assertThat(dead.key()).as("the key it had in the chunks topic").isEqualTo(RUN + "/3");
             assertThat(dead.value()).isEqualTo(value);
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ERROR)).contains(RUN).contains(reason);
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ORIGIN)).isEqualTo("runstream.chunks-0@3");
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.SEQUENCE)).as("original headers kept")
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.ERROR)).contains(RUN).contains(reason);
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.ORIGIN)).isEqualTo("runstream.chunks-0@3");
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.SEQUENCE)).as("original headers kept")
                     .isEqualTo("3");
             assertSameSummary(fixture.stored(RUN), expectedSummary(RUN, chunks));
         }
@@ -70,9 +70,9 @@ class RunAggregationDeadLetterTest {
 
             TestRecord<String, byte[]> dead = single(fixture);
             assertThat(dead.value()).isEqualTo(value);
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ERROR)).contains(RecordHeaders.TRANSIENT)
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.ERROR)).contains(RunstreamHeaders.TRANSIENT)
                     .contains(reason);
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ORIGIN)).isEqualTo("runstream.run.run-1-0@2");
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.ORIGIN)).isEqualTo("runstream.run.run-1-0@2");
             assertThat(fixture.chunks.readValuesToList()).hasSize(chunks.size());
             assertSameSummary(fixture.stored(RUN), expectedSummary(RUN, chunks));
         }
@@ -89,7 +89,7 @@ class RunAggregationDeadLetterTest {
 
             TestRecord<String, byte[]> dead = single(fixture);
             assertThat(dead.key()).isEqualTo(RUN + "/" + foreign.sequence());
-            assertThat(RecordHeaders.get(dead.headers(), RecordHeaders.ERROR)).contains("runId").contains("run-2");
+            assertThat(RunstreamHeaders.get(dead.headers(), RunstreamHeaders.ERROR)).contains("runId").contains("run-2");
             assertThat(fixture.stored("run-2")).isNull();
             assertSameSummary(fixture.stored(RUN), expectedSummary(RUN, chunks));
         }
@@ -103,11 +103,11 @@ class RunAggregationDeadLetterTest {
             fixture.pipe(RUN, null, fixture.encode(chunk), TopologyFixture.publisherHeaders(chunk));
 
             List<TestRecord<String, byte[]>> dead = fixture.deadLetters.readRecordsToList();
-            assertThat(dead).extracting(r -> RecordHeaders.get(r.headers(), RecordHeaders.ERROR))
+            assertThat(dead).extracting(r -> RunstreamHeaders.get(r.headers(), RunstreamHeaders.ERROR))
                     .satisfiesExactly(
                             first -> assertThat(first).contains("run-other").contains(RUN),
                             second -> assertThat(second).contains("key is missing"));
-            assertThat(dead).extracting(r -> RecordHeaders.get(r.headers(), RecordHeaders.ORIGIN))
+            assertThat(dead).extracting(r -> RunstreamHeaders.get(r.headers(), RunstreamHeaders.ORIGIN))
                     .satisfiesExactly(
                             first -> assertThat(first).matches("runstream\\.run\\.run-other-0@\\d+"),
                             second -> assertThat(second).matches("runstream\\.run\\.run-1-0@\\d+"));
@@ -122,7 +122,7 @@ class RunAggregationDeadLetterTest {
             fixture.pipeTo(RunAggregationTopology.anchorTopic(fixture.topics), RunAggregationTopology.ANCHOR_RUN_ID,
                     fixture.encode(chunk), TopologyFixture.publisherHeaders(chunk));
 
-            assertThat(RecordHeaders.get(single(fixture).headers(), RecordHeaders.ERROR)).contains("anchor")
+            assertThat(RunstreamHeaders.get(single(fixture).headers(), RunstreamHeaders.ERROR)).contains("anchor")
                     .contains("runstream.run.--anchor");
             assertThat(fixture.chunks.isEmpty()).isTrue();
         }
@@ -137,7 +137,7 @@ class RunAggregationDeadLetterTest {
             fixture.pipeTo(fixture.topics.chunks(), RUN + "/" + chunk.sequence(), fixture.chunkSerde.encode(record),
                     TopologyFixture.publisherHeaders(chunk));
 
-            assertThat(RecordHeaders.get(single(fixture).headers(), RecordHeaders.ERROR)).contains("transient");
+            assertThat(RunstreamHeaders.get(single(fixture).headers(), RunstreamHeaders.ERROR)).contains("transient");
             assertThat(fixture.stored(RUN)).isNull();
         }
     }

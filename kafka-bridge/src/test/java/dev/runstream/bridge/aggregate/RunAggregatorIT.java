@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;

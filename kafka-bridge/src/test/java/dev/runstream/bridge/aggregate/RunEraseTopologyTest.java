@@ -5,7 +5,7 @@ import static dev.runstream.bridge.aggregate.TopologyFixture.corpus;
 import static dev.runstream.bridge.aggregate.TopologyFixture.expectedSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunSummary;
@@ -49,11 +49,11 @@ class RunEraseTopologyTest {
             TestRecord<String, RunSummary> tombstone = single(fixture.summaries.readRecordsToList());
             assertThat(tombstone.key()).isEqualTo(ERASED);
             assertThat(tombstone.value()).isNull();
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASE_ID)).isEqualTo("erase-1");
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASED_SUMMARY)).isEqualTo("true");
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASED_CHUNKS))
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASE_ID)).isEqualTo("erase-1");
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASED_SUMMARY)).isEqualTo("true");
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASED_CHUNKS))
                     .isEqualTo(Long.toString(lastSequence + 1));
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASE_MARKER_OFFSET))
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASE_MARKER_OFFSET))
                     .as("the marker's offset in the chunks topic").matches("\\d+");
 
             List<KeyValue<String, byte[]>> written = fixture.chunks.readKeyValuesToList();
@@ -92,8 +92,8 @@ class RunEraseTopologyTest {
             TestRecord<String, RunSummary> tombstone = single(fixture.summaries.readRecordsToList());
             assertThat(tombstone.key()).isEqualTo("run-never");
             assertThat(tombstone.value()).isNull();
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASED_SUMMARY)).isEqualTo("false");
-            assertThat(header(tombstone.headers(), RecordHeaders.ERASED_CHUNKS)).isEqualTo("0");
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASED_SUMMARY)).isEqualTo("false");
+            assertThat(header(tombstone.headers(), RunstreamHeaders.ERASED_CHUNKS)).isEqualTo("0");
             assertThat(fixture.chunks.readKeyValuesToList()).extracting(record -> record.key).as("only the marker")
                     .containsExactly("run-never");
         }
@@ -105,7 +105,7 @@ class RunEraseTopologyTest {
             fixture.pipe(ERASED, ERASED, null, new org.apache.kafka.common.header.internals.RecordHeaders());
 
             assertThat(fixture.deadLetters.readRecordsToList()).singleElement()
-                    .satisfies(dead -> assertThat(header(dead.headers(), RecordHeaders.ERROR)).contains("no value"));
+                    .satisfies(dead -> assertThat(header(dead.headers(), RunstreamHeaders.ERROR)).contains("no value"));
             assertThat(fixture.chunks.isEmpty()).isTrue();
             assertThat(fixture.summaries.isEmpty()).isTrue();
         }
@@ -119,13 +119,13 @@ class RunEraseTopologyTest {
                     TopologyFixture.publisherHeaders(chunk));
 
             assertThat(fixture.deadLetters.readRecordsToList()).singleElement().satisfies(dead -> assertThat(
-                    header(dead.headers(), RecordHeaders.ERROR)).contains("chunk 7").contains("sequence holds 3"));
+                    header(dead.headers(), RunstreamHeaders.ERROR)).contains("chunk 7").contains("sequence holds 3"));
             assertThat(fixture.stored(ERASED)).isNull();
         }
     }
 
     private static String header(Headers headers, String name) {
-        return RecordHeaders.get(headers, name);
+        return RunstreamHeaders.get(headers, name);
     }
 
     private static <T> T single(List<T> records) {

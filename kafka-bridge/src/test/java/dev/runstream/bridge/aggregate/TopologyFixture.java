@@ -6,8 +6,8 @@ import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
 import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -105,8 +105,8 @@ final class TopologyFixture implements AutoCloseable {
     /** Writes an erase marker for {@code runId} to its source, as {@code RunEraser} does. */
     void erase(String runId, String eraseId) {
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        RecordHeaders.put(headers, RecordHeaders.CONTROL, RecordHeaders.CONTROL_ERASE);
-        RecordHeaders.put(headers, RecordHeaders.ERASE_ID, eraseId);
+        RunstreamHeaders.put(headers, RunstreamHeaders.CONTROL, RunstreamHeaders.CONTROL_ERASE);
+        RunstreamHeaders.put(headers, RunstreamHeaders.ERASE_ID, eraseId);
         pipe(runId, runId, null, headers);
     }
 
@@ -143,9 +143,9 @@ final class TopologyFixture implements AutoCloseable {
 
     static Headers publisherHeaders(StoredChunk chunk) {
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        RecordHeaders.put(headers, RecordHeaders.TYPE, chunk.chunk().type());
-        RecordHeaders.put(headers, RecordHeaders.TRANSIENT, Boolean.toString(chunk.chunk().isTransient()));
-        RecordHeaders.put(headers, RecordHeaders.SEQUENCE, Long.toString(chunk.sequence()));
+        RunstreamHeaders.put(headers, RunstreamHeaders.TYPE, chunk.chunk().type());
+        RunstreamHeaders.put(headers, RunstreamHeaders.TRANSIENT, Boolean.toString(chunk.chunk().isTransient()));
+        RunstreamHeaders.put(headers, RunstreamHeaders.SEQUENCE, Long.toString(chunk.sequence()));
         return headers;
     }
 

@@ -3,6 +3,7 @@ package dev.runstream.bridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.InvalidRunIdException;
 import java.util.List;
 import java.util.Map;

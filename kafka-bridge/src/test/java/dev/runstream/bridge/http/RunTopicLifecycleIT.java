@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.ChunkKey;
+import dev.runstream.bridge.wire.ChunkKey;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.publish.KafkaRunPublisher;

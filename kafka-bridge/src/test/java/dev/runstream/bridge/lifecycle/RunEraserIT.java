@@ -9,7 +9,7 @@ import dev.runstream.bridge.aggregate.RunAggregationTopology;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -79,7 +79,7 @@ class PublisherResumeIT {
         for (long sequence = from; sequence < to; sequence++) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().runTopic(runId), runId,
                     ("attempt " + sequence).getBytes(StandardCharsets.UTF_8));
-            RecordHeaders.put(record.headers(), RecordHeaders.SEQUENCE, Long.toString(sequence));
+            RunstreamHeaders.put(record.headers(), RunstreamHeaders.SEQUENCE, Long.toString(sequence));
             producer.send(record);
         }
         producer.flush();

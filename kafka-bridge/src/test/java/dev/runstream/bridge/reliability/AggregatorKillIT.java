@@ -168,7 +168,7 @@ class AggregatorKillIT {
         Map<String, List<Long>> persisted = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : stored.read(config.topics().chunks())) {
             // <prefix>.chunks is keyed <runId>/<sequence>: group by run.
-            persisted.computeIfAbsent(dev.runstream.bridge.config.ChunkKey.runIdOf(record.key()),
+            persisted.computeIfAbsent(dev.runstream.bridge.wire.ChunkKey.runIdOf(record.key()),
                     key -> new ArrayList<>()).add(stored.decode(record).sequence());
         }
         assertThat(persisted.keySet()).containsExactlyInAnyOrderElementsOf(runs.keySet());

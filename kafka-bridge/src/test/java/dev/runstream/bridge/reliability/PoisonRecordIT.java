@@ -9,8 +9,8 @@ import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
@@ -107,10 +107,10 @@ class PoisonRecordIT {
         List<Poison> poisons = poisons(topics, registry);
         for (Poison poison : poisons) {
             Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            RecordHeaders.put(headers, CASE, poison.name());
+            RunstreamHeaders.put(headers, CASE, poison.name());
             if (poison.publisherHeaders()) {
-                RecordHeaders.put(headers, RecordHeaders.TYPE, "text-delta");
-                RecordHeaders.put(headers, RecordHeaders.TRANSIENT, "false");
+                RunstreamHeaders.put(headers, RunstreamHeaders.TYPE, "text-delta");
+                RunstreamHeaders.put(headers, RunstreamHeaders.TRANSIENT, "false");
             }
             raw.send(new ProducerRecord<>(poison.topic(), null, null, poison.key(), poison.value(), headers)).get();
         }
@@ -125,7 +125,7 @@ class PoisonRecordIT {
 
         StoredRuns stored = new StoredRuns(bootstrap, registry);
         List<StoredChunk> runChunks = stored.read(topics.runTopic(RUN)).stream()
-                .filter(record -> RecordHeaders.get(record.headers(), CASE) == null).map(stored::decode).toList();
+                .filter(record -> RunstreamHeaders.get(record.headers(), CASE) == null).map(stored::decode).toList();
         assertThat(runChunks).hasSameSizeAs(valid);
         List<StoredChunk> cleanChunks = stored.assertStoredExactlyOnce(topics.runTopic("clean"), "clean", clean);
         await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
@@ -138,7 +138,7 @@ class PoisonRecordIT {
         await().atMost(PATIENCE).untilAsserted(() -> {
             dead.clear();
             stored.read(topics.deadLetters()).forEach(record -> dead.computeIfAbsent(
-                    RecordHeaders.get(record.headers(), CASE), name -> new ArrayList<>()).add(record));
+                    RunstreamHeaders.get(record.headers(), CASE), name -> new ArrayList<>()).add(record));
             assertThat(dead.keySet()).containsExactlyInAnyOrderElementsOf(poisons.stream().map(Poison::name).toList());
         });
         for (Poison poison : poisons) {
@@ -147,13 +147,13 @@ class PoisonRecordIT {
             ConsumerRecord<String, byte[]> letter = letters.getFirst();
             // Refused at the chunks stage, a record carries its chunk key there: <runId>/<sequence>.
             String letterKey = letter.key() == null ? null
-                    : dev.runstream.bridge.config.ChunkKey.parse(letter.key())
-                            .map(dev.runstream.bridge.config.ChunkKey::runId).orElse(letter.key());
+                    : dev.runstream.bridge.wire.ChunkKey.parse(letter.key())
+                            .map(dev.runstream.bridge.wire.ChunkKey::runId).orElse(letter.key());
             assertThat(letterKey).as("key of %s", poison.name()).isEqualTo(poison.key());
             assertThat(letter.value()).as("value of %s", poison.name()).isEqualTo(poison.value());
-            assertThat(RecordHeaders.get(letter.headers(), RecordHeaders.ERROR)).as("reason of %s", poison.name())
+            assertThat(RunstreamHeaders.get(letter.headers(), RunstreamHeaders.ERROR)).as("reason of %s", poison.name())
                     .containsIgnoringCase(poison.reason());
-            assertThat(RecordHeaders.get(letter.headers(), RecordHeaders.ORIGIN)).as("origin of %s", poison.name())
+            assertThat(RunstreamHeaders.get(letter.headers(), RunstreamHeaders.ORIGIN)).as("origin of %s", poison.name())
                     .startsWith(poison.stage() + "-");
         }
         assertThat(aggregator.summary("victim")).as("a record keyed by another run summarises nothing").isEmpty();

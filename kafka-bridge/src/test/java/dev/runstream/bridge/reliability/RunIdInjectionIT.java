@@ -10,7 +10,7 @@ import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
@@ -173,7 +173,7 @@ class RunIdInjectionIT {
                 new StringSerializer(), new ByteArraySerializer())) {
             for (String key : List.of("run-a", "run-b")) {
                 Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-                RecordHeaders.put(headers, RecordHeaders.SEQUENCE, "4");
+                RunstreamHeaders.put(headers, RunstreamHeaders.SEQUENCE, "4");
                 raw.send(new ProducerRecord<>(config.topics().runTopic("run-a"), null, null, key, foreign,
                         headers)).get();
             }
@@ -235,7 +235,7 @@ class RunIdInjectionIT {
         });
         StoredRuns stored = new StoredRuns(bootstrap, registry);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(stored.read(plain.topics().deadLetters()))
-                .extracting(record -> RecordHeaders.get(record.headers(), RecordHeaders.ORIGIN))
+                .extracting(record -> RunstreamHeaders.get(record.headers(), RunstreamHeaders.ORIGIN))
                 .containsExactly(nested + "-0@0"));
         assertThat(aggregator.summary("theirs")).as("a neighbour prefix's run").isEmpty();
         assertThat(aggregator.summaries(100)).extracting(summary -> summary.runId()).containsExactly("mine");

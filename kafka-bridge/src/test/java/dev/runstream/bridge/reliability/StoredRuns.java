@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.chunk.Chunk;
@@ -133,7 +133,7 @@ final class StoredRuns {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (consumer.position(partition) < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> out.append(r.offset()).append(':')
-                        .append(RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).append(' '));
+                        .append(RunstreamHeaders.get(r.headers(), RunstreamHeaders.SEQUENCE)).append(' '));
             }
         }
         return out.toString();
@@ -156,7 +156,7 @@ final class StoredRuns {
             List<ConsumerRecord<String, byte[]>> records) {
         List<StoredChunk> stored = new ArrayList<>();
         List<String> sequences = records.stream()
-                .map(r -> RecordHeaders.get(r.headers(), RecordHeaders.SEQUENCE)).toList();
+                .map(r -> RunstreamHeaders.get(r.headers(), RunstreamHeaders.SEQUENCE)).toList();
         assertThat(sequences).as(() -> "sequence headers of run " + runId + " (" + diagnose(topic) + ")")
                 .containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, intended.size()).mapToObj(Integer::toString).toList());

@@ -1,6 +1,6 @@
 package dev.runstream.bridge.aggregate.internal;
 
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -27,8 +27,8 @@ public record Checked<T>(T value, byte[] original, String reason) {
     }
 
     /**
-     * The refusal of {@code record}: the original key, value and headers, plus {@link RecordHeaders#ERROR} = reason
-     * and {@link RecordHeaders#ORIGIN} = {@code topic-partition@offset}.
+     * The refusal of {@code record}: the original key, value and headers, plus {@link RunstreamHeaders#ERROR} = reason
+     * and {@link RunstreamHeaders#ORIGIN} = {@code topic-partition@offset}.
      */
     public static <T> FixedKeyRecord<String, Checked<T>> refuse(FixedKeyRecord<String, byte[]> record,
                                                                 Optional<RecordMetadata> metadata, String reason) {
@@ -45,8 +45,8 @@ public record Checked<T>(T value, byte[] original, String reason) {
 
     private static Headers refusalHeaders(Headers original, Optional<RecordMetadata> metadata, String reason) {
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(original.toArray());
-        RecordHeaders.put(headers, RecordHeaders.ERROR, reason);
-        RecordHeaders.put(headers, RecordHeaders.ORIGIN, origin(metadata));
+        RunstreamHeaders.put(headers, RunstreamHeaders.ERROR, reason);
+        RunstreamHeaders.put(headers, RunstreamHeaders.ORIGIN, origin(metadata));
         return headers;
     }
 

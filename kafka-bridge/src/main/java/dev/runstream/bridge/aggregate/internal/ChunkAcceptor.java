@@ -2,8 +2,8 @@ package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.config.ChunkKey;
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.registry.InvalidSchemaException;
 import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The step before the summary processor: decodes a record of the chunks topic into its {@link StoredChunk}, or
  * refuses it when it does not decode, is not the chunk its key ({@link ChunkKey}) names, or is transient after all.
- * An erase marker (no value, {@link RecordHeaders#CONTROL} = {@code erase}, keyed by a run id) becomes
+ * An erase marker (no value, {@link RunstreamHeaders#CONTROL} = {@code erase}, keyed by a run id) becomes
  * {@link FoldInput.Erase}; a tombstone of a chunk key (what an erase writes back to this topic) is skipped. A registry
  * that cannot be reached is not a reason to refuse: that error propagates and the record is read again by a new
  * stream thread.
@@ -46,7 +46,7 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
         if (record.value() == null && RunIds.isValid(record.key())
-                && RecordHeaders.isEraseMarker(record.headers())) {
+                && RunstreamHeaders.isEraseMarker(record.headers())) {
             context.forward(record.withValue(Checked.accepted(new FoldInput.Erase(record.key()), null)));
             return;
         }

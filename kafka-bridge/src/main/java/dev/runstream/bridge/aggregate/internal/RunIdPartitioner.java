@@ -1,6 +1,6 @@
 package dev.runstream.bridge.aggregate.internal;
 
-import dev.runstream.bridge.config.ChunkKey;
+import dev.runstream.bridge.wire.ChunkKey;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.processor.StreamPartitioner;

@@ -1,6 +1,6 @@
 package dev.runstream.bridge.aggregate.internal;
 
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;
 import dev.runstream.core.fold.RunStatus;
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *       change (a new run, a status change, an update of a run that is not running) is emitted at once.</li>
  *   <li>An erase removes the summary and emits an {@link SummaryUpdate#erased} update covering chunk keys
  *       {@code 0..lastSequence} (transient positions included, which were never persisted: a tombstone of a key that
- *       never existed is harmless), with headers saying what was done ({@link RecordHeaders#ERASE_ID},
- *       {@link RecordHeaders#ERASED_CHUNKS}, {@link RecordHeaders#ERASED_SUMMARY},
- *       {@link RecordHeaders#ERASE_MARKER_OFFSET}). A chunk after it starts a new summary.</li>
+ *       never existed is harmless), with headers saying what was done ({@link RunstreamHeaders#ERASE_ID},
+ *       {@link RunstreamHeaders#ERASED_CHUNKS}, {@link RunstreamHeaders#ERASED_SUMMARY},
+ *       {@link RunstreamHeaders#ERASE_MARKER_OFFSET}). A chunk after it starts a new summary.</li>
  *   <li>With {@code run.abandon.after.ms} on, a wall-clock punctuation marks running runs whose last chunk is older
  *       than that {@link RunStatus#ABANDONED} ({@link RunFold#abandon}). It looks only at the running runs
  *       ({@link OpenRuns}, in memory), not at the whole store.</li>
@@ -127,12 +127,12 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
         latest.remove(runId);
         open.forget(runId);
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        String eraseId = RecordHeaders.get(record.headers(), RecordHeaders.ERASE_ID);
-        RecordHeaders.put(headers, RecordHeaders.ERASE_ID, eraseId == null ? "" : eraseId);
-        RecordHeaders.put(headers, RecordHeaders.ERASED_CHUNKS, Long.toString(chunkKeys));
-        RecordHeaders.put(headers, RecordHeaders.ERASED_SUMMARY, Boolean.toString(before != null));
-        context.recordMetadata().ifPresent(metadata -> RecordHeaders.put(headers,
-                RecordHeaders.ERASE_MARKER_OFFSET, Long.toString(metadata.offset())));
+        String eraseId = RunstreamHeaders.get(record.headers(), RunstreamHeaders.ERASE_ID);
+        RunstreamHeaders.put(headers, RunstreamHeaders.ERASE_ID, eraseId == null ? "" : eraseId);
+        RunstreamHeaders.put(headers, RunstreamHeaders.ERASED_CHUNKS, Long.toString(chunkKeys));
+        RunstreamHeaders.put(headers, RunstreamHeaders.ERASED_SUMMARY, Boolean.toString(before != null));
+        context.recordMetadata().ifPresent(metadata -> RunstreamHeaders.put(headers,
+                RunstreamHeaders.ERASE_MARKER_OFFSET, Long.toString(metadata.offset())));
         context.forward(new Record<>(runId, SummaryUpdate.erased(chunkKeys), record.timestamp(), headers));
         LOG.info("Erased run '{}': summary {}, {} chunk key(s) tombstoned (erase {})", runId,
                 before == null ? "absent" : "removed", chunkKeys, eraseId);

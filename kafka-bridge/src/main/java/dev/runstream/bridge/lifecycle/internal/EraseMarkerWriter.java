@@ -1,6 +1,6 @@
 package dev.runstream.bridge.lifecycle.internal;
 
-import dev.runstream.bridge.config.RecordHeaders;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes erase markers: a record keyed by the run id, with no value and headers {@link RecordHeaders#CONTROL} =
- * {@code erase} and {@link RecordHeaders#ERASE_ID}. To the shared ingest topic the marker goes in a transaction of
+ * Writes erase markers: a record keyed by the run id, with no value and headers {@link RunstreamHeaders#CONTROL} =
+ * {@code erase} and {@link RunstreamHeaders#ERASE_ID}. To the shared ingest topic the marker goes in a transaction of
  * its own, as the publisher writes there (the aggregator reads it {@code read_committed}); to a run topic with an
  * idempotent producer. Keyed by the run id, the marker lands in the partition that holds the run's chunks, after
  * them. The producer is made on first use. Not thread-safe: its owner serialises calls.
@@ -48,8 +48,8 @@ public final class EraseMarkerWriter implements AutoCloseable {
     /** Writes the marker and returns where it is, once Kafka has it (and, to the ingest topic, once committed). */
     public RecordMetadata write(String topic, String runId, String eraseId, Deadline deadline) {
         ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, runId, null);
-        RecordHeaders.put(marker.headers(), RecordHeaders.CONTROL, RecordHeaders.CONTROL_ERASE);
-        RecordHeaders.put(marker.headers(), RecordHeaders.ERASE_ID, eraseId);
+        RunstreamHeaders.put(marker.headers(), RunstreamHeaders.CONTROL, RunstreamHeaders.CONTROL_ERASE);
+        RunstreamHeaders.put(marker.headers(), RunstreamHeaders.ERASE_ID, eraseId);
         KafkaProducer<String, byte[]> sender = producer();
         try {
             if (!transactional) {

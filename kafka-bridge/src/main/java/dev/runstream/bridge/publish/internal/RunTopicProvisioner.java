@@ -1,7 +1,7 @@
 package dev.runstream.bridge.publish.internal;
 
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
@@ -258,7 +258,7 @@ public final class RunTopicProvisioner implements AutoCloseable {
     private static Object lastSequence(String runId, List<ConsumerRecord<byte[], byte[]>> records) {
         Long previous = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            String header = RecordHeaders.get(record.headers(), RecordHeaders.SEQUENCE);
+            String header = RunstreamHeaders.get(record.headers(), RunstreamHeaders.SEQUENCE);
             if (header == null) {
                 continue;
             }

@@ -30,8 +30,8 @@ public final class ChunkRecordReader {
         try {
             StoredChunk chunk = ChunkRecordMapper.toStoredChunk(serde.decode(record.value()));
             // Run topics are keyed by run id, <prefix>.chunks by <runId>/<sequence>.
-            String keyRun = dev.runstream.bridge.config.ChunkKey.parse(record.key())
-                    .map(dev.runstream.bridge.config.ChunkKey::runId).orElse(record.key());
+            String keyRun = dev.runstream.bridge.wire.ChunkKey.parse(record.key())
+                    .map(dev.runstream.bridge.wire.ChunkKey::runId).orElse(record.key());
             if (!chunk.runId().equals(keyRun)) {
                 LOG.warn("skipped record {}-{}@{}: a chunk of another run than its key", record.topic(),
                         record.partition(), record.offset());

@@ -1,4 +1,4 @@
-package dev.runstream.bridge.config;
+package dev.runstream.bridge.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

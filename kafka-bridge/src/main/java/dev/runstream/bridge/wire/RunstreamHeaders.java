@@ -1,11 +1,11 @@
-package dev.runstream.bridge.config;
+package dev.runstream.bridge.wire;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /** The record headers Runstream writes, so that routers and filters need not decode a value. */
-public final class RecordHeaders {
+public final class RunstreamHeaders {
 
     /** The chunk type, e.g. {@code text-delta}. */
     public static final String TYPE = "runstream.type";
@@ -32,7 +32,7 @@ public final class RecordHeaders {
     /** On the summary tombstone of an erase: the offset of the erase marker in its partition of the chunks topic. */
     public static final String ERASE_MARKER_OFFSET = "runstream.erase.marker.offset";
 
-    private RecordHeaders() {
+    private RunstreamHeaders() {
     }
 
     public static void put(Headers headers, String name, String value) {

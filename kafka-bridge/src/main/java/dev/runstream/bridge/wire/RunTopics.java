@@ -1,4 +1,4 @@
-package dev.runstream.bridge.config;
+package dev.runstream.bridge.wire;
 
 import dev.runstream.core.RunIds;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.config.ChunkKey;
-import dev.runstream.bridge.config.RecordHeaders;
-import dev.runstream.bridge.config.RunTopics;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.registry.InvalidSchemaException;
 import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -20,18 +20,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first step after the source: drops transient chunks by their {@link RecordHeaders#TRANSIENT} header without
+ * The gate between the source and the persisted changelog, its first step: checks each record's key and origin,
+ * drops transient chunks by their {@link RunstreamHeaders#TRANSIENT} header without
  * decoding them, and passes the rest on with their bytes and headers unchanged, keyed per chunk
- * ({@link ChunkKey}: {@code <runId>/<sequence>}, the sequence from the {@link RecordHeaders#SEQUENCE} header). A
+ * ({@link ChunkKey}: {@code <runId>/<sequence>}, the sequence from the {@link RunstreamHeaders#SEQUENCE} header). A
  * record without those headers is decoded to decide; one that does not decode is refused. A record whose key is not
  * a run id, or (pattern mode) not the run of its topic, or that comes from a reserved run topic such as the anchor,
- * is refused too. An erase marker (no value, {@link RecordHeaders#CONTROL} = {@code erase}) passes on keyed by its
+ * is refused too. An erase marker (no value, {@link RunstreamHeaders#CONTROL} = {@code erase}) passes on keyed by its
  * run id. A registry that cannot be reached is not a reason to refuse: that error propagates, the stream thread is
  * replaced and the record is read again.
  */
-public final class TransientChunkFilter implements Processor<String, byte[], String, Checked<byte[]>> {
+public final class SourceRecordGate implements Processor<String, byte[], String, Checked<byte[]>> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TransientChunkFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SourceRecordGate.class);
 
     private final RunTopics topics;
     private final boolean patternSource;
@@ -41,7 +42,7 @@ public final class TransientChunkFilter implements Processor<String, byte[], Str
     /**
      * @param patternSource whether records come from the run topics (else from the ingest topic)
      */
-    public TransientChunkFilter(RunTopics topics, boolean patternSource, ConfluentAvroSerde<ChunkRecord> chunkSerde) {
+    public SourceRecordGate(RunTopics topics, boolean patternSource, ConfluentAvroSerde<ChunkRecord> chunkSerde) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.patternSource = patternSource;
         this.chunkSerde = Objects.requireNonNull(chunkSerde, "chunkSerde");
@@ -57,7 +58,7 @@ public final class TransientChunkFilter implements Processor<String, byte[], Str
         Optional<RecordMetadata> metadata = context.recordMetadata();
         String refusal = keyRefusal(record.key(), metadata);
         if (refusal == null && record.value() == null) {
-            if (RecordHeaders.isEraseMarker(record.headers())) {
+            if (RunstreamHeaders.isEraseMarker(record.headers())) {
                 LOG.info("Erase marker of run '{}' at {}", record.key(), Checked.origin(metadata));
                 context.forward(record.withValue(Checked.accepted(null, null)));
                 return;
@@ -78,7 +79,7 @@ public final class TransientChunkFilter implements Processor<String, byte[], Str
 
     /** Drops a transient chunk, or forwards a persistent one keyed by its chunk key. */
     private void pass(Record<String, byte[]> record, Optional<RecordMetadata> metadata) {
-        Boolean isTransient = RecordHeaders.isTransient(record.headers());
+        Boolean isTransient = RunstreamHeaders.isTransient(record.headers());
         if (Boolean.TRUE.equals(isTransient)) {
             LOG.trace("Dropped transient chunk of run '{}' at {}", record.key(), Checked.origin(metadata));
             return;
@@ -106,15 +107,15 @@ public final class TransientChunkFilter implements Processor<String, byte[], Str
             }
             return decoded;
         } catch (WireFormatException | SchemaNotFoundException | InvalidSchemaException e) {
-            throw new UndecodableChunk("run '" + record.key() + "': no " + RecordHeaders.TRANSIENT + " or "
-                    + RecordHeaders.SEQUENCE + " header and the value does not decode as a ChunkRecord: "
+            throw new UndecodableChunk("run '" + record.key() + "': no " + RunstreamHeaders.TRANSIENT + " or "
+                    + RunstreamHeaders.SEQUENCE + " header and the value does not decode as a ChunkRecord: "
                     + e.getMessage());
         }
     }
 
-    /** The {@link RecordHeaders#SEQUENCE} header as a sequence number, or -1 when it is missing or not one. */
+    /** The {@link RunstreamHeaders#SEQUENCE} header as a sequence number, or -1 when it is missing or not one. */
     private static long sequenceHeader(Headers headers) {
-        String text = RecordHeaders.get(headers, RecordHeaders.SEQUENCE);
+        String text = RunstreamHeaders.get(headers, RunstreamHeaders.SEQUENCE);
         if (text == null) {
             return -1;
         }
