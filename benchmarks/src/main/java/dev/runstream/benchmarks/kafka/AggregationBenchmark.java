@@ -1,12 +1,11 @@
 package dev.runstream.benchmarks.kafka;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runstream.avro.ChunkRecord;
 import dev.runstream.benchmarks.BenchEnvironment;
 import dev.runstream.benchmarks.BenchSettings;
-import dev.runstream.avro.ChunkRecord;
 import dev.runstream.benchmarks.load.ChunkMix;
 import dev.runstream.benchmarks.load.RawChunk;
-import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Latencies;
 import dev.runstream.benchmarks.report.Report;
@@ -15,7 +14,9 @@ import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.bridge.aggregate.RunAggregationTopology;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
+import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.fold.RunSummary;
 import java.time.Duration;
@@ -209,8 +210,7 @@ public final class AggregationBenchmark {
     /** New records through a raw producer (after createTopics in pattern mode), each until the output has it. */
     private Latencies passThroughNewRuns(RunstreamConfig config, String output) throws InterruptedException {
         Latencies latencies = new Latencies();
-        boolean pattern = RunstreamConfig.SOURCE_MODE_PATTERN.equals(
-                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG));
+        boolean pattern = config.sourceMode() == SourceMode.PATTERN;
         Map<String, Object> producerProps = BenchEnvironment.rawProducerProperties(config);
         if (!pattern) {
             producerProps.put("transactional.id", config.topics().prefix() + "-bench-raw");

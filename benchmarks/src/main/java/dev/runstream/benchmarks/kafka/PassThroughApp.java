@@ -1,8 +1,9 @@
 package dev.runstream.benchmarks.kafka;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.config.SourceMode;
+import dev.runstream.bridge.wire.RunTopics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,7 +34,7 @@ final class PassThroughApp implements AutoCloseable {
         RunTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
         Consumed<String, byte[]> raw = Consumed.with(Serdes.String(), Serdes.ByteArray());
-        var source = RunstreamConfig.SOURCE_MODE_PATTERN.equals(config.getString(RunstreamConfig.SOURCE_MODE_CONFIG))
+        var source = config.sourceMode() == SourceMode.PATTERN
                 ? builder.stream(topics.runTopicPattern(), raw)
                 : builder.stream(topics.ingest(), raw);
         source.to(output, Produced.with(Serdes.String(), Serdes.ByteArray()));

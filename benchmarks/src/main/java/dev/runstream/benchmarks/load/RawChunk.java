@@ -2,8 +2,8 @@ package dev.runstream.benchmarks.load;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Instant;

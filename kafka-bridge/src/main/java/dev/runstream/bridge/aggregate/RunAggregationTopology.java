@@ -2,19 +2,20 @@ package dev.runstream.bridge.aggregate;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
-import dev.runstream.bridge.aggregate.internal.ChunkAcceptor;
 import dev.runstream.bridge.aggregate.internal.Checked;
-import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
+import dev.runstream.bridge.aggregate.internal.ChunkAcceptor;
 import dev.runstream.bridge.aggregate.internal.FoldInput;
+import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
 import dev.runstream.bridge.aggregate.internal.RunIdPartitioner;
 import dev.runstream.bridge.aggregate.internal.RunSummaryProcessor;
-import dev.runstream.bridge.aggregate.internal.SummaryUpdate;
 import dev.runstream.bridge.aggregate.internal.SourceRecordGate;
-import dev.runstream.bridge.wire.ChunkKey;
-import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.aggregate.internal.SummaryUpdate;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.fold.RunSummary;
@@ -34,8 +35,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -102,11 +103,11 @@ public final class RunAggregationTopology {
     private static void persistChunks(StreamsBuilder builder, RunstreamConfig config,
             ConfluentAvroSerde<ChunkRecord> chunkRecords) {
         RunTopics topics = config.topics();
-        KStream<String, byte[]> source = isPatternMode(config)
+        KStream<String, byte[]> source = config.sourceMode() == SourceMode.PATTERN
                 ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
                 : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
         KStream<String, Checked<byte[]>> persisted = source.process(
-                () -> new SourceRecordGate(topics, isPatternMode(config), chunkRecords),
+                () -> new SourceRecordGate(topics, config.sourceMode(), chunkRecords),
                 Named.as("drop-transient-chunks"));
         deadLetters(persisted, topics, "source");
         persisted.filterNot((key, checked) -> checked.isRefused(), Named.as("persisted-chunks"))
@@ -190,7 +191,7 @@ public final class RunAggregationTopology {
         wanted.add(new NewTopic(topics.runSummaries(), Optional.of(partitions), shared)
                 .configs(compacted(config, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(topics.deadLetters(), Optional.of(1), shared));
-        if (isPatternMode(config)) {
+        if (config.sourceMode() == SourceMode.PATTERN) {
             wanted.add(new NewTopic(anchorTopic(topics), Optional.of(1),
                     replication(config.getShort(RunstreamConfig.RUN_TOPIC_REPLICATION_FACTOR_CONFIG))));
         } else {
@@ -218,10 +219,6 @@ public final class RunAggregationTopology {
     /** {@code {prefix}.run.--anchor}: see {@link #ANCHOR_RUN_ID}. */
     public static String anchorTopic(RunTopics topics) {
         return topics.reservedRunTopic(ANCHOR_RUN_ID);
-    }
-
-    static boolean isPatternMode(RunstreamConfig config) {
-        return config.sourceMode() == dev.runstream.bridge.config.SourceMode.PATTERN;
     }
 
     private static <T> void deadLetters(KStream<String, Checked<T>> checked, RunTopics topics, String stage) {

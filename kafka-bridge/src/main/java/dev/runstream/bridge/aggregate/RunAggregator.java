@@ -110,7 +110,7 @@ public final class RunAggregator implements AutoCloseable {
         streams.start();
         state = State.RUNNING;
         LOG.info("Aggregator {} started: source.mode={}, processing.guarantee={}, prefix={}", config.applicationId(),
-                config.getString(RunstreamConfig.SOURCE_MODE_CONFIG),
+                config.sourceMode().setting(),
                 config.getString(RunstreamConfig.PROCESSING_GUARANTEE_CONFIG), config.topics().prefix());
         return this;
     }

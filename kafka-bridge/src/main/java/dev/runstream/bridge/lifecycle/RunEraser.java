@@ -1,9 +1,7 @@
 package dev.runstream.bridge.lifecycle;
 
-import dev.runstream.bridge.wire.ChunkKey;
-import dev.runstream.bridge.wire.RunstreamHeaders;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.lifecycle.internal.CommittedOffsets;
 import dev.runstream.bridge.lifecycle.internal.Deadline;
 import dev.runstream.bridge.lifecycle.internal.EraseMarkerWriter;
@@ -11,6 +9,9 @@ import dev.runstream.bridge.lifecycle.internal.PartitionScan;
 import dev.runstream.bridge.lifecycle.internal.RunTopicState;
 import dev.runstream.bridge.lifecycle.internal.TopicAdmin;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class RunEraser implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         this.topics = config.topics();
-        this.ingestSource = config.sourceMode() == dev.runstream.bridge.config.SourceMode.INGEST;
+        this.ingestSource = config.sourceMode() == SourceMode.INGEST;
         this.admin = Admin.create(config.clientProperties("admin"));
         this.topicAdmin = new TopicAdmin(admin);
         this.markers = new EraseMarkerWriter(config.clientProperties("producer"),

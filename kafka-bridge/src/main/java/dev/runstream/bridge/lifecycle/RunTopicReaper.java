@@ -2,10 +2,10 @@ package dev.runstream.bridge.lifecycle;
 
 import dev.runstream.bridge.aggregate.AggregatorUnavailableException;
 import dev.runstream.bridge.aggregate.RunAggregator;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.fold.RunStatus;

@@ -1,7 +1,7 @@
 package dev.runstream.bridge.subscribe;
 
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;
 import java.util.function.Consumer;

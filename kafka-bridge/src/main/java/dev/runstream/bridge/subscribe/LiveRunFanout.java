@@ -1,7 +1,6 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -9,6 +8,7 @@ import dev.runstream.bridge.subscribe.internal.CatchUpReader;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.bridge.subscribe.internal.FanoutLoop;
 import dev.runstream.bridge.subscribe.internal.RunFeed;
+import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.RunIds;
 import java.time.Duration;
 import java.util.ArrayList;

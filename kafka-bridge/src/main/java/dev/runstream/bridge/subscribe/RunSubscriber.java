@@ -1,13 +1,13 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.wire.RunstreamHeaders;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.bridge.subscribe.internal.FollowedRunReader;
+import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.StoredChunk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

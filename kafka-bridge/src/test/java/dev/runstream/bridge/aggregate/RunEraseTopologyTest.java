@@ -5,8 +5,8 @@ import static dev.runstream.bridge.aggregate.TopologyFixture.corpus;
 import static dev.runstream.bridge.aggregate.TopologyFixture.expectedSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunSummary;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.testing.Corpus;
 import java.nio.charset.StandardCharsets;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;

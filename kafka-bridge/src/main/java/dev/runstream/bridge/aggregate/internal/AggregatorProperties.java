@@ -1,6 +1,7 @@
 package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.config.SourceMode;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -41,7 +42,7 @@ public final class AggregatorProperties {
                 (int) config.getShort(RunstreamConfig.SHARED_TOPIC_REPLICATION_FACTOR_CONFIG));
         props.putAll(config.clientProperties("streams"));
 
-        boolean pattern = config.sourceMode() == dev.runstream.bridge.config.SourceMode.PATTERN;
+        boolean pattern = config.sourceMode() == SourceMode.PATTERN;
         Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
         if (pattern && !CLASSIC_GROUP_PROTOCOL.equalsIgnoreCase(String.valueOf(protocol))) {
             throw new ConfigException("kafka.streams." + StreamsConfig.GROUP_PROTOCOL_CONFIG, protocol,

@@ -2,12 +2,12 @@ package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
-import dev.runstream.bridge.wire.ChunkKey;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.bridge.registry.InvalidSchemaException;
 import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.serde.WireFormatException;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
 import java.util.Objects;

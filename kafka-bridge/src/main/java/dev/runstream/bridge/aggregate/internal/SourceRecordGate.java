@@ -1,13 +1,14 @@
 package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.wire.ChunkKey;
-import dev.runstream.bridge.wire.RunstreamHeaders;
-import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.registry.InvalidSchemaException;
 import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.serde.WireFormatException;
+import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunIds;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,16 +36,16 @@ public final class SourceRecordGate implements Processor<String, byte[], String,
     private static final Logger LOG = LoggerFactory.getLogger(SourceRecordGate.class);
 
     private final RunTopics topics;
-    private final boolean patternSource;
+    private final SourceMode source;
     private final ConfluentAvroSerde<ChunkRecord> chunkSerde;
     private ProcessorContext<String, Checked<byte[]>> context;
 
     /**
-     * @param patternSource whether records come from the run topics (else from the ingest topic)
+     * @param source where the records come from: the run topics (pattern) or the ingest topic
      */
-    public SourceRecordGate(RunTopics topics, boolean patternSource, ConfluentAvroSerde<ChunkRecord> chunkSerde) {
+    public SourceRecordGate(RunTopics topics, SourceMode source, ConfluentAvroSerde<ChunkRecord> chunkSerde) {
         this.topics = Objects.requireNonNull(topics, "topics");
-        this.patternSource = patternSource;
+        this.source = source;
         this.chunkSerde = Objects.requireNonNull(chunkSerde, "chunkSerde");
     }
 
@@ -128,7 +129,7 @@ public final class SourceRecordGate implements Processor<String, byte[], String,
 
     /** Why the key cannot be the record's run, or null when it can. */
     private String keyRefusal(String key, Optional<RecordMetadata> metadata) {
-        Optional<String> topicRunId = patternSource
+        Optional<String> topicRunId = source == SourceMode.PATTERN
                 ? metadata.flatMap(m -> topics.runIdOf(m.topic())) : Optional.empty();
         if (topicRunId.isPresent() && topicRunId.get().startsWith(RunIds.RESERVED_PREFIX)) {
             return "the topic " + metadata.map(RecordMetadata::topic).orElse("") + " is Runstream's own (a reserved "

@@ -1,8 +1,8 @@
 package dev.runstream.bridge.publish.internal;
 
-import dev.runstream.bridge.wire.RunstreamHeaders;
-import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
