@@ -5,6 +5,7 @@ import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.BridgeConfig;
 import dev.runstream.bridge.node.RunstreamNode;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,8 +165,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void awaitHealthy(RunstreamNode node) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
+        Deadline deadline = Deadline.after(Duration.ofSeconds(60));
+        while (!deadline.passed()) {
             if (http.send(HttpRequest.newBuilder(node.localUri("/health")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                 return;
@@ -200,9 +201,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Waits (up to 30 s) until every run's summary has all its persisted chunks. */
     private Map<String, String> awaitSettled(RunstreamNode node, List<DemoRun> plan) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Deadline deadline = Deadline.after(Duration.ofSeconds(30));
         Map<String, JsonNode> runs = runsById(node);
-        while (System.nanoTime() < deadline && !plan.stream().allMatch(run -> runs.containsKey(run.runId())
+        while (!deadline.passed() && !plan.stream().allMatch(run -> runs.containsKey(run.runId())
                 && runs.get(run.runId()).path("chunkCount").asLong() >= run.chunks().size())) {
             Thread.sleep(250);
             runs.clear();

@@ -17,6 +17,7 @@ import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.OutOfOrderChunkException;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
@@ -226,10 +227,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
                 }
             }));
         }
-        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        Deadline deadline = Deadline.after(METADATA_WAIT);
         try {
             for (Thread lookup : lookups) {
-                lookup.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                lookup.join(Duration.ofNanos(Math.max(1, deadline.remaining().toNanos())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.runstream.bridge.subscribe;
 
 import dev.runstream.bridge.subscribe.internal.CatchUpReader;
 import dev.runstream.bridge.subscribe.internal.RunFeed;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,11 +137,11 @@ public final class RunFollower implements AutoCloseable {
             // A commit returns before the broker has written the transaction's markers, and until then the last
             // stable offset ends before chunks whose writer was told they are stored: wait (briefly) for it to
             // reach the end of the log, so that "now" includes every chunk acknowledged before this call.
-            long deadline = System.nanoTime() + Math.min(timeout.toNanos(), STABLE_WAIT.toNanos());
+            Deadline deadline = Deadline.after(timeout.compareTo(STABLE_WAIT) < 0 ? timeout : STABLE_WAIT);
             while (true) {
                 long stable = offset(partition, IsolationLevel.READ_COMMITTED, timeout);
                 if (stable >= offset(partition, IsolationLevel.READ_UNCOMMITTED, timeout)
-                        || System.nanoTime() > deadline) {
+                        || deadline.passed()) {
                     return stable;
                 }
                 Thread.sleep(10);
@@ -188,9 +189,9 @@ public final class RunFollower implements AutoCloseable {
             Thread.sleep(Math.max(0, maxWait.toMillis()));
             return List.of();
         }
-        long deadline = System.nanoTime() + maxWait.toNanos();
+        Deadline deadline = Deadline.after(maxWait);
         while (true) {
-            long left = deadline - System.nanoTime();
+            long left = deadline.remaining().toNanos();
             RunFeed.Window window = feed.read(cursor, max, Math.max(0, left));
             if (cursor < window.firstIndex()) {
                 List<LiveChunk> older = catchUp(window);

@@ -7,6 +7,7 @@ import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.bridge.wire.ChunkKey;
 import dev.runstream.bridge.wire.RunTopics;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.chunk.StoredChunk;
@@ -127,10 +128,10 @@ public final class RunLogs implements AutoCloseable {
             long start = startOf(consumer, partition, summary, end);
             consumer.seek(partition, start);
             SortedMap<Long, StoredChunk> latest = new TreeMap<>();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            Deadline deadline = Deadline.after(TIMEOUT);
             boolean last = false;
             while (!last && consumer.position(partition) < end) {
-                if (System.nanoTime() > deadline) {
+                if (deadline.passed()) {
                     throw new RunstreamException("run '" + runId + "': its persisted chunks could not be read from "
                             + partition + " within " + TIMEOUT.toSeconds() + " s");
                 }

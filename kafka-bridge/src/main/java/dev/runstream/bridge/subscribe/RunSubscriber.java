@@ -8,6 +8,7 @@ import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.bridge.subscribe.internal.FollowedRunReader;
 import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
 import java.time.Duration;
@@ -131,8 +132,8 @@ public final class RunSubscriber implements AutoCloseable {
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+        Deadline deadline = Deadline.after(TIMEOUT);
+        while (consumer.position(partition) < end && !deadline.passed()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.offset() < end) {
                     handler.accept(record);

@@ -4,6 +4,7 @@ import dev.runstream.bridge.avro.RunSummaryMapper;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +101,8 @@ public final class RunSummaryReader {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!caughtUp(consumer, ends) && System.nanoTime() < deadline) {
+        Deadline deadline = Deadline.after(TIMEOUT);
+        while (!caughtUp(consumer, ends) && !deadline.passed()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.value() == null) {
                     latest.remove(record.key());

@@ -1,5 +1,6 @@
 package dev.runstream.bridge.lifecycle.internal;
 
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.runstream.bridge.lifecycle.internal;
 
 import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.HashMap;

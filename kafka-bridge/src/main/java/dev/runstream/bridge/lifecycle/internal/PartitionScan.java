@@ -1,5 +1,6 @@
 package dev.runstream.bridge.lifecycle.internal;
 
+import dev.runstream.core.Deadline;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.runstream.bridge.lifecycle.internal;
 
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.RunTopicCreator;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunstreamException;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.runstream.bridge.publish.internal;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.wire.RunstreamHeaders;
+import dev.runstream.core.Deadline;
 import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,14 +153,14 @@ public final class RunTopicProvisioner implements AutoCloseable {
         if (newTopics.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Deadline deadline = Deadline.after(TIMEOUT);
         try {
             java.util.Set<String> unled = new java.util.HashSet<>(newTopics);
-            while (!unled.isEmpty() && System.nanoTime() < deadline) {
+            while (!unled.isEmpty() && !deadline.passed()) {
                 var described = admin.describeTopics(unled).topicNameValues();
                 for (String topic : List.copyOf(unled)) {
                     try {
-                        var partitions = described.get(topic).get(Math.max(1, deadline - System.nanoTime()),
+                        var partitions = described.get(topic).get(Math.max(1, deadline.remaining().toNanos()),
                                 java.util.concurrent.TimeUnit.NANOSECONDS).partitions();
                         if (!partitions.isEmpty() && partitions.getFirst().leader() != null) {
                             unled.remove(topic);
@@ -177,11 +178,11 @@ public final class RunTopicProvisioner implements AutoCloseable {
             Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
             newTopics.stream().filter(topic -> !unled.contains(topic))
                     .forEach(topic -> waiting.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
-            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            while (!waiting.isEmpty() && !deadline.passed()) {
                 var result = admin.listOffsets(waiting);
                 for (TopicPartition partition : List.copyOf(waiting.keySet())) {
                     try {
-                        result.partitionResult(partition).get(Math.max(1, deadline - System.nanoTime()),
+                        result.partitionResult(partition).get(Math.max(1, deadline.remaining().toNanos()),
                                 java.util.concurrent.TimeUnit.NANOSECONDS);
                         waiting.remove(partition);
                     } catch (ExecutionException e) {
@@ -227,7 +228,7 @@ public final class RunTopicProvisioner implements AutoCloseable {
             }
         });
         long window = TAIL_WINDOW;
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Deadline deadline = Deadline.after(TIMEOUT);
         while (!from.isEmpty()) {
             Map<TopicPartition, Long> until = new HashMap<>();
             from.keySet().forEach(partition -> until.put(partition, ends.get(partition)));
@@ -274,7 +275,7 @@ public final class RunTopicProvisioner implements AutoCloseable {
 
     /** The committed records of each partition from its {@code from} offset up to its {@code until} offset. */
     private Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> readRange(Map<TopicPartition, Long> from,
-            Map<TopicPartition, Long> until, long deadline) {
+            Map<TopicPartition, Long> until, Deadline deadline) {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> read = new HashMap<>();
         tailReader.assign(from.keySet());
         from.forEach((partition, offset) -> {
@@ -283,7 +284,7 @@ public final class RunTopicProvisioner implements AutoCloseable {
         });
         try {
             while (!caughtUp(until)) {
-                if (System.nanoTime() > deadline) {
+                if (deadline.passed()) {
                     throw new RunstreamException("could not read the tails of run topics " + from.keySet()
                             + " within " + TIMEOUT.toSeconds() + " s");
                 }
@@ -312,10 +313,10 @@ public final class RunTopicProvisioner implements AutoCloseable {
         Map<TopicPartition, Long> stable = new HashMap<>();
         Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
         partitions.keySet().forEach(partition -> waiting.put(partition, OffsetSpec.latest()));
-        long deadline = System.nanoTime() + STABLE_WAIT.toNanos();
+        Deadline deadline = Deadline.after(STABLE_WAIT);
         Map<TopicPartition, String> undecided = new HashMap<>();
         try {
-            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            while (!waiting.isEmpty() && !deadline.passed()) {
                 var committed = admin.listOffsets(waiting, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
                 var written = admin.listOffsets(waiting, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED));
                 for (TopicPartition partition : List.copyOf(waiting.keySet())) {

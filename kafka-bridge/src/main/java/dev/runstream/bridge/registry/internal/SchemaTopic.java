@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.bridge.registry.SchemaRegistryException;
 import dev.runstream.bridge.registry.SchemaRegistryUnavailableException;
 import dev.runstream.bridge.registry.internal.SchemaLog.Registration;
+import dev.runstream.core.Deadline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -144,9 +145,9 @@ public final class SchemaTopic implements AutoCloseable {
 
     /** Reads from the current position until {@code untilOffset} (exclusive) and hands each record to {@code sink}. */
     public void readUntil(long untilOffset, Consumer<Entry> sink) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         while (consumer.position(partition, timeout) < untilOffset) {
-            if (System.nanoTime() > deadline) {
+            if (deadline.passed()) {
                 throw unavailable("read schemas topic " + topic + " up to offset " + untilOffset, null);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
@@ -192,14 +193,14 @@ public final class SchemaTopic implements AutoCloseable {
     /** Describes the topic, asking again while a topic just created is not known to the broker yet. */
     private static TopicDescription describe(Admin admin, String name, Duration wait)
             throws ExecutionException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
+        Deadline deadline = Deadline.after(wait);
         while (true) {
             try {
                 return admin.describeTopics(List.of(name)).allTopicNames()
                         .get(wait.toMillis(), TimeUnit.MILLISECONDS).get(name);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
+                        || deadline.passed()) {
                     throw e;
                 }
                 Thread.sleep(50);

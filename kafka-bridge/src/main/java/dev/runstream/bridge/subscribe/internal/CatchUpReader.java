@@ -1,6 +1,7 @@
 package dev.runstream.bridge.subscribe.internal;
 
 import dev.runstream.bridge.subscribe.LiveChunk;
+import dev.runstream.core.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +70,8 @@ public final class CatchUpReader implements AutoCloseable {
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+        Deadline deadline = Deadline.after(TIMEOUT);
+        while (consumer.position(partition) < end && !deadline.passed()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (!runId.equals(record.key())) {
                     continue;

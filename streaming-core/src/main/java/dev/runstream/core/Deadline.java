@@ -1,6 +1,5 @@
-package dev.runstream.bridge.lifecycle.internal;
+package dev.runstream.core;
 
-import dev.runstream.core.RunstreamException;
 import java.time.Duration;
 
 /** A point in time that several steps share: each waits at most what is left of it. */
