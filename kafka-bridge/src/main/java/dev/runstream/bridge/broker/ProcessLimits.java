@@ -55,7 +55,7 @@ public record ProcessLimits(OptionalLong maxOpenFiles, OptionalLong openFiles, O
 
     private static OptionalLong number(Path file) {
         try {
-            // Read by line: procfs reports a size of 0, and a whole-file read was seen to return one byte of it.
+            // Read by line: procfs files report a size of 0, so a read sized by the file's length is not reliable.
             try (var reader = Files.newBufferedReader(file)) {
                 return OptionalLong.of(Long.parseLong(reader.readLine().trim()));
             }

@@ -4,11 +4,11 @@ import dev.runstream.bridge.wire.RunTopics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -16,7 +16,8 @@ import org.apache.kafka.common.config.types.Password;
  * Runstream's settings, declared once with name, type, default, validator and doc (Kafka's {@link ConfigDef}
  * convention). Kafka client settings pass through by prefix: {@code kafka.*} to every client,
  * {@code kafka.producer.*}, {@code kafka.consumer.*}, {@code kafka.admin.*} and {@code kafka.streams.*} to one
- * kind (TLS and SASL settings go there). Construction validates every setting and reports all errors at once.
+ * kind (TLS and SASL settings go there). Construction validates every setting and reports every bad one at once
+ * ({@link SettingErrors}), then the rules that tie settings together, one at a time.
  */
 public final class RunstreamConfig extends AbstractConfig {
 
@@ -142,7 +143,7 @@ public final class RunstreamConfig extends AbstractConfig {
     }
 
     public RunstreamConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, SettingErrors.requireValid(CONFIG, originals), false);
         if (sourceMode() == SourceMode.PATTERN && originals.containsKey(RUN_TOPIC_DELETE_AFTER_MS_CONFIG)
                 && getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
             throw new ConfigException(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG),

@@ -1,5 +1,6 @@
 package dev.runstream.bridge.http;
 
+import dev.runstream.bridge.config.SettingErrors;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -60,7 +61,7 @@ public final class BridgeConfig extends AbstractConfig {
                             + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".");
 
     public BridgeConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, SettingErrors.requireValid(CONFIG, originals), false);
         if (getLong(SSE_HEARTBEAT_INTERVAL_MS_CONFIG) >= getLong(IDLE_TIMEOUT_MS_CONFIG)) {
             throw new org.apache.kafka.common.config.ConfigException(SSE_HEARTBEAT_INTERVAL_MS_CONFIG,
                     getLong(SSE_HEARTBEAT_INTERVAL_MS_CONFIG), "must be less than " + IDLE_TIMEOUT_MS_CONFIG + " ("

@@ -74,8 +74,7 @@ public final class LiveRunFanout implements AutoCloseable {
             // One poll must not overflow a run's window on its own.
             own.putIfAbsent("max.poll.records", Math.max(1, Math.min(500, window / 2)));
             // A run followed anew is read only once the fetch in flight for the others returns, which the broker
-            // holds up to fetch.max.wait.ms when they are quiet: 500 ms by default, the first chunk of a new run
-            // then took 1.2 s (p50) to reach a waiting reader. An idle consumer fetches 10 times a second instead.
+            // holds up to fetch.max.wait.ms while they are quiet: that wait bounds a new follower's first chunk.
             own.putIfAbsent("fetch.max.wait.ms", 100);
             loops.add(new FanoutLoop("runstream-fanout-" + i,
                     new KafkaConsumer<>(own, new StringDeserializer(), new ByteArrayDeserializer()), reader, admin,

@@ -26,4 +26,28 @@ class RunstreamConfigTest {
         assertThat(new RunstreamConfig(Map.of(key, "-1")).getLong(key)).isEqualTo(-1L);
         assertThat(new RunstreamConfig(Map.of(key, "2500")).getLong(key)).isEqualTo(2500L);
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldReportEveryBadSettingAtOnce() {
+        assertThatThrownBy(() -> new RunstreamConfig(Map.of(
+                RunstreamConfig.RUN_TOPIC_REAP_INTERVAL_MS_CONFIG, "soon",
+                RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 0,
+                RunstreamConfig.SOURCE_MODE_CONFIG, "sideways",
+                RunstreamConfig.PREFIX_CONFIG, "fine")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("3 bad settings: ")
+                .hasMessageContaining(RunstreamConfig.RUN_TOPIC_REAP_INTERVAL_MS_CONFIG)
+                .hasMessageContaining("soon")
+                .hasMessageContaining(RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG)
+                .hasMessageContaining("sideways")
+                .hasMessageNotContaining(RunstreamConfig.PREFIX_CONFIG);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldReportOneBadSettingAsKafkaDoes() {
+        assertThatThrownBy(() -> new RunstreamConfig(Map.of(RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 0)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 0 for configuration " + RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG
+                        + ": Value must be at least 1");
+    }
 }
