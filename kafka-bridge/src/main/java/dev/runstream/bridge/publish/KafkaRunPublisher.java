@@ -98,6 +98,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final ProvisionWorker provisioning;
     /** Sender thread only. */
     private final RunStates runs = new RunStates(MAX_TRACKED_RUNS);
+    /** How long {@link #acceptAt} waits for a broken run to be resumed. */
+    public static final Duration RESUME_WAIT = Duration.ofSeconds(30);
     /** The runs broken by a failed chunk, as the sender thread last left them, for {@link #needsResume}. */
     private final Set<String> broken = ConcurrentHashMap.newKeySet();
     private final Thread sender;
@@ -294,12 +296,28 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * makes a writer's retries idempotent, across restarts and instances: a chunk whose position is already stored
      * is not written again (the stage completes with {@link PublishedChunk#duplicate()}), and one past the next free
      * position fails with {@link OutOfOrderChunkException} (a gap: an earlier chunk is missing). One writer per run.
-     * A run broken by a failed chunk must be resumed first ({@link #needsResume}, {@link #resume}).
+     * A writer that gives positions needs no {@link #resume}: a run broken by a failed chunk is resumed here first
+     * (waiting up to {@link #RESUME_WAIT}), and when that cannot be done now the stage fails with a
+     * {@link RunResumeException} (write the chunk again later).
      */
     public CompletionStage<PublishedChunk> acceptAt(String runId, long sequence, Chunk chunk) {
         if (sequence < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("run '" + runId
                     + "': a chunk's sequence is >= 0, was " + sequence));
+        }
+        if (broken.contains(runId)) {
+            try {
+                resume(runId).toCompletableFuture().get(RESUME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                return CompletableFuture.failedFuture(new RunResumeException(runId, e.getCause().getMessage(),
+                        e.getCause()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                return CompletableFuture.failedFuture(new RunResumeException(runId, "its numbering was not read "
+                        + "again within " + RESUME_WAIT.toSeconds() + " s", e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(new RunResumeException(runId, "interrupted", e));
+            }
         }
         return enqueue(runId, chunk, sequence);
     }

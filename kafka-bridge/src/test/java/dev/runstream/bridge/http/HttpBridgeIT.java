@@ -374,6 +374,40 @@ class HttpBridgeIT {
         return "http-" + name + "-" + RUNS.incrementAndGet();
     }
 
+    @Test
+    void shouldResumeABrokenRunForAWriterThatRetriesWithItsFirstSequence() throws Exception {
+        String runId = runId("broken");
+        List<Chunk> chunks = Corpus.chunksAs("agent-text", "chunks.ndjson", runId);
+        int half = chunks.size() / 2;
+        assertThat(post(runId, ChunkBodies.render(chunks.subList(0, half), ChunkBodyFormat.NDJSON),
+                "application/x-ndjson", 0L).statusCode()).isEqualTo(200);
+        byte[] rest = ChunkBodies.render(chunks.subList(half, chunks.size()), ChunkBodyFormat.NDJSON);
+        var publisher = instance.node().publisher();
+        // Another writer's transaction on the run's topic stays open: the run's end cannot be told, resuming fails.
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> stuck =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers",
+                        broker.bootstrapServers(), "transactional.id", runId + "-stuck"),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            stuck.initTransactions();
+            stuck.beginTransaction();
+            stuck.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    instance.config.topics().runTopic(runId), runId, new byte[] {1})).get();
+            assertThat(publisher.resume(runId).toCompletableFuture()).failsWithin(PATIENCE);
+            assertThat(publisher.needsResume(runId)).isTrue();
+
+            HttpResponse<String> refused = post(runId, rest, "application/x-ndjson", (long) half);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(Corpus.parse(refused.body()).get("code").asText()).isEqualTo("resume_failed");
+            stuck.abortTransaction();
+        }
+        HttpResponse<String> retried = post(runId, rest, "application/x-ndjson", (long) half);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(Corpus.parse(retried.body()).get("firstSequence").asLong()).isEqualTo(half);
+        assertThat(Corpus.parse(retried.body()).get("accepted").asLong()).isEqualTo(chunks.size() - half);
+        assertSameChunks(sse(runId, "?transient=true", null).data(), chunks);
+    }
+
     private HttpResponse<String> post(String runId, byte[] body, String contentType, Long firstSequence)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(instance.uri("/v1/runs/" + runId + "/chunks"))

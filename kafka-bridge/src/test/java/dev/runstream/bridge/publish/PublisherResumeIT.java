@@ -144,6 +144,33 @@ class PublisherResumeIT {
         assertThat(resumeAsAWriterWould(runId)).isEqualTo(stored);
     }
 
+    @Test
+    void shouldResumeABrokenRunForAWriterThatGivesPositions() throws Exception {
+        String runId = "positional-resume";
+        int stored = publishRun(runId).size();
+        Chunk next = Corpus.chunksAs("agent-text", "chunks.ndjson", runId).getLast();
+        try (KafkaProducer<String, byte[]> stuck = rawTransactionalProducer("stuck-positional")) {
+            stuck.beginTransaction();
+            sendNumbered(stuck, runId, stored, stored + 3);
+            assertThat(publisher.resume(runId).toCompletableFuture()).failsWithin(Duration.ofSeconds(30));
+            assertThat(publisher.needsResume(runId)).isTrue();
+
+            assertThat(publisher.acceptAt(runId, stored, next).toCompletableFuture())
+                    .as("the run cannot be resumed while a transaction on its topic is undecided")
+                    .failsWithin(Duration.ofSeconds(60)).withThrowableThat().havingCause()
+                    .isInstanceOf(RunResumeException.class)
+                    .withMessageContaining(runId).withMessageContaining("retry");
+            stuck.abortTransaction();
+        }
+        PublishedChunk written = publisher.acceptAt(runId, stored, next).toCompletableFuture().get(60,
+                TimeUnit.SECONDS);
+        assertThat(written.sequence()).isEqualTo(stored);
+        assertThat(written.duplicate()).isFalse();
+        assertThat(publisher.needsResume(runId)).isFalse();
+        assertThat(publisher.acceptAt(runId, stored, next).toCompletableFuture().get(60, TimeUnit.SECONDS)
+                .duplicate()).as("the same position again is a duplicate").isTrue();
+    }
+
     /** Resumes the run, again after each "try again", for up to 30 s. */
     private long resumeAsAWriterWould(String runId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

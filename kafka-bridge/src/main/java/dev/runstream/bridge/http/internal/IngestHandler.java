@@ -58,15 +58,6 @@ public final class IngestHandler implements Handler {
         } catch (ChunkDecodeException e) {
             throw new ApiException(415, "unsupported_media_type", "run '" + runId + "': " + e.reason());
         }
-        if (firstSequence.isPresent() && publisher.needsResume(runId)) {
-            // A writer that gives positions is retrying: the run's numbering is read again from its topic.
-            try {
-                publisher.resume(runId).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new ApiException(503, "resume_failed", "run '" + runId + "' cannot be resumed now: " + e
-                        + "; retry");
-            }
-        }
         IngestReport report = new IngestReport(runId, metrics);
         long next = firstSequence.orElse(0);
         try {
@@ -105,6 +96,12 @@ public final class IngestHandler implements Handler {
         long rejected = report.rejected();
         if (rejected == 0) {
             ctx.status(200).contentType("application/json").result(Json.write(json));
+            return;
+        }
+        if (report.onlyUnresumable()) {
+            ApiErrors.write(ctx, 503, "resume_failed", "run '" + runId + "': " + rejected + " chunk(s) not stored, "
+                    + json.get("accepted").asLong() + " stored: the run could not be resumed now; retry from "
+                    + "nextSequence", json);
             return;
         }
         boolean conflict = report.onlyConflicts();

@@ -3,6 +3,7 @@ package dev.runstream.bridge.http.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.bridge.publish.PublishedChunk;
+import dev.runstream.bridge.publish.RunResumeException;
 import dev.runstream.core.OutOfOrderChunkException;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.json.Json;
@@ -30,6 +31,7 @@ final class IngestReport {
     private final List<ObjectNode> rejections = new ArrayList<>();
     private long rejected;
     private long conflicts;
+    private long unresumable;
     private long accepted;
     private long duplicates;
     private long firstSequence = -1;
@@ -69,10 +71,14 @@ final class IngestReport {
         stage.whenComplete((published, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                if (cause instanceof OutOfOrderChunkException) {
+                if (cause instanceof OutOfOrderChunkException || cause instanceof RunResumeException) {
                     lock.lock();
                     try {
-                        conflicts++;
+                        if (cause instanceof OutOfOrderChunkException) {
+                            conflicts++;
+                        } else {
+                            unresumable++;
+                        }
                     } finally {
                         lock.unlock();
                     }
@@ -135,6 +141,16 @@ final class IngestReport {
         lock.lock();
         try {
             return rejected;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether every rejection was a chunk not stored because its broken run could not be resumed now. */
+    boolean onlyUnresumable() {
+        lock.lock();
+        try {
+            return rejected > 0 && unresumable == rejected;
         } finally {
             lock.unlock();
         }

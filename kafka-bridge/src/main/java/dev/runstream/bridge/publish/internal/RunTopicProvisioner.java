@@ -34,6 +34,8 @@ public final class RunTopicProvisioner implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunTopicProvisioner.class);
 
     private static final int TAIL_WINDOW = 32;
+    /** A run whose topic holds no chunk yet. */
+    private static final ProvisionOutcome FROM_START = new ProvisionOutcome.Numbered(0);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /**
      * How long a batch waits for the undecided transactions on its runs' topics: a committed transaction's markers
@@ -88,29 +90,29 @@ public final class RunTopicProvisioner implements AutoCloseable {
             LOG.warn("refused {} new run(s): {}", runIds.size(), refusal.get());
             return refused;
         }
-        Map<String, Object> next = numberFromTopics(runIds);
-        List<String> fresh = runIds.stream().filter(run -> Long.valueOf(0L).equals(next.get(run))).toList();
+        Map<String, ProvisionOutcome> next = numberFromTopics(runIds);
+        List<String> fresh = runIds.stream().filter(run -> FROM_START.equals(next.get(run))).toList();
         if (!fresh.isEmpty()) {
             try {
-                history.nextSequences(fresh).forEach((runId, sequence) -> next.put(runId, sequence));
+                history.nextSequences(fresh)
+                        .forEach((runId, sequence) -> next.put(runId, new ProvisionOutcome.Numbered(sequence)));
             } catch (RuntimeException e) {
-                RunstreamException failure = new RunstreamException("cannot tell where the numbering of a run "
-                        + "whose topic holds no chunk goes on (" + e.getMessage() + "); try again", e);
+                ProvisionOutcome failure = new ProvisionOutcome.Refused(new RunstreamException("cannot tell where "
+                        + "the numbering of a run whose topic holds no chunk goes on (" + e.getMessage()
+                        + "); try again", e));
                 fresh.forEach(runId -> next.put(runId, failure));
             }
         }
         Map<String, ProvisionOutcome> outcomes = new java.util.LinkedHashMap<>();
         for (String runId : runIds) {
-            Object outcome = next.get(runId);
-            outcomes.put(runId, outcome instanceof Long sequence ? new ProvisionOutcome.Numbered(sequence)
-                    : new ProvisionOutcome.Refused(outcome instanceof RuntimeException e ? e
-                            : new RunstreamException("run '" + runId + "': not provisioned")));
+            outcomes.put(runId, next.getOrDefault(runId, new ProvisionOutcome.Refused(
+                    new RunstreamException("run '" + runId + "': not provisioned"))));
         }
         return outcomes;
     }
 
-    private Map<String, Object> numberFromTopics(Collection<String> runIds) {
-        Map<String, Object> next = new HashMap<>();
+    private Map<String, ProvisionOutcome> numberFromTopics(Collection<String> runIds) {
+        Map<String, ProvisionOutcome> next = new HashMap<>();
         List<NewTopic> newTopics = new ArrayList<>();
         for (String runId : runIds) {
             newTopics.add(new NewTopic(topics.runTopic(runId), Optional.of(1), replication).configs(topicConfig));
@@ -120,20 +122,20 @@ public final class RunTopicProvisioner implements AutoCloseable {
         for (String runId : runIds) {
             try {
                 result.values().get(topics.runTopic(runId)).get();
-                next.put(runId, 0L);
+                next.put(runId, FROM_START);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     existing.add(runId);
                 } else {
-                    next.put(runId, new RunstreamException("run '" + runId + "': its topic could not be created: "
-                            + e.getCause(), e.getCause()));
+                    next.put(runId, new ProvisionOutcome.Refused(new RunstreamException("run '" + runId
+                            + "': its topic could not be created: " + e.getCause(), e.getCause())));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RunstreamException("interrupted while creating run topics", e);
             }
         }
-        awaitLeaders(runIds.stream().filter(run -> Long.valueOf(0L).equals(next.get(run)))
+        awaitLeaders(runIds.stream().filter(run -> FROM_START.equals(next.get(run)))
                 .map(topics::runTopic).toList());
         if (!existing.isEmpty()) {
             next.putAll(nextSequences(existing));
@@ -213,16 +215,16 @@ public final class RunTopicProvisioner implements AutoCloseable {
      * from {@link #TAIL_WINDOW} offsets before the end, and further back, window after doubled window, while it held
      * no committed chunk (only aborted records and transaction markers, after many failed attempts).
      */
-    private Map<String, Object> nextSequences(List<String> runIds) {
+    private Map<String, ProvisionOutcome> nextSequences(List<String> runIds) {
         Map<TopicPartition, String> partitions = new HashMap<>();
         for (String runId : runIds) {
             partitions.put(new TopicPartition(topics.runTopic(runId), 0), runId);
         }
-        Map<String, Object> next = new HashMap<>();
+        Map<String, ProvisionOutcome> next = new HashMap<>();
         Map<TopicPartition, Long> ends = stableEnds(partitions, next);
         Map<TopicPartition, Long> from = new HashMap<>();
         ends.forEach((partition, end) -> {
-            next.put(partitions.get(partition), 0L);
+            next.put(partitions.get(partition), FROM_START);
             if (end > 0) {
                 from.put(partition, Math.max(0, end - TAIL_WINDOW));
             }
@@ -236,13 +238,13 @@ public final class RunTopicProvisioner implements AutoCloseable {
             Map<TopicPartition, Long> further = new HashMap<>();
             for (Map.Entry<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> tail : tails.entrySet()) {
                 String runId = partitions.get(tail.getKey());
-                Object sequence = lastSequence(runId, tail.getValue());
+                Optional<ProvisionOutcome> sequence = lastSequence(runId, tail.getValue());
                 long start = from.get(tail.getKey());
-                if (sequence == null && start > 0) {
+                if (sequence.isEmpty() && start > 0) {
                     ends.put(tail.getKey(), start);
                     further.put(tail.getKey(), Math.max(0, start - window * 2));
-                } else if (sequence != null) {
-                    next.put(runId, sequence);
+                } else {
+                    sequence.ifPresent(outcome -> next.put(runId, outcome));
                 }
             }
             window *= 2;
@@ -253,10 +255,10 @@ public final class RunTopicProvisioner implements AutoCloseable {
     }
 
     /**
-     * One past the last sequence header of {@code records} (a run's tail, in offset order), a
-     * {@link RunstreamException} if they are not numbered one by one, or null if none has a sequence.
+     * One past the last sequence header of {@code records} (a run's tail, in offset order), a refusal if they are not
+     * numbered one by one, or empty if none has a sequence.
      */
-    private static Object lastSequence(String runId, List<ConsumerRecord<byte[], byte[]>> records) {
+    private static Optional<ProvisionOutcome> lastSequence(String runId, List<ConsumerRecord<byte[], byte[]>> records) {
         Long previous = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String header = RunstreamHeaders.get(record.headers(), RunstreamHeaders.SEQUENCE);
@@ -265,12 +267,13 @@ public final class RunTopicProvisioner implements AutoCloseable {
             }
             long sequence = Long.parseLong(header);
             if (previous != null && sequence != previous + 1) {
-                return new RunstreamException("run '" + runId + "': its topic is not numbered one by one: sequence "
-                        + sequence + " at offset " + record.offset() + " follows sequence " + previous);
+                return Optional.of(new ProvisionOutcome.Refused(new RunstreamException("run '" + runId
+                        + "': its topic is not numbered one by one: sequence " + sequence + " at offset "
+                        + record.offset() + " follows sequence " + previous)));
             }
             previous = sequence;
         }
-        return previous == null ? null : previous + 1;
+        return previous == null ? Optional.empty() : Optional.of(new ProvisionOutcome.Numbered(previous + 1));
     }
 
     /** The committed records of each partition from its {@code from} offset up to its {@code until} offset. */
@@ -309,7 +312,8 @@ public final class RunTopicProvisioner implements AutoCloseable {
      * publisher that died ends within its {@code transaction.timeout.ms}. Runs whose partition stays undecided for
      * {@link #STABLE_WAIT} map to an exception in {@code next}: their writer tries again later.
      */
-    private Map<TopicPartition, Long> stableEnds(Map<TopicPartition, String> partitions, Map<String, Object> next) {
+    private Map<TopicPartition, Long> stableEnds(Map<TopicPartition, String> partitions,
+            Map<String, ProvisionOutcome> next) {
         Map<TopicPartition, Long> stable = new HashMap<>();
         Map<TopicPartition, OffsetSpec> waiting = new HashMap<>();
         partitions.keySet().forEach(partition -> waiting.put(partition, OffsetSpec.latest()));
@@ -354,8 +358,9 @@ public final class RunTopicProvisioner implements AutoCloseable {
                 continue;
             }
             String runId = partitions.get(partition);
-            next.put(runId, new RunstreamException("run '" + runId + "': cannot tell its next sequence after "
-                    + STABLE_WAIT.toSeconds() + " s: " + undecided.getOrDefault(partition, "no answer") + "; try again"));
+            next.put(runId, new ProvisionOutcome.Refused(new RunstreamException("run '" + runId + "': cannot tell its "
+                    + "next sequence after " + STABLE_WAIT.toSeconds() + " s: "
+                    + undecided.getOrDefault(partition, "no answer") + "; try again")));
         }
         return stable;
     }
