@@ -48,8 +48,8 @@ public final class SseBridgeProcess {
         KafkaRunPublisher publisher = new KafkaRunPublisher(config, registry);
         LiveRunFanout fanout = new LiveRunFanout(config, registry,
                 new dev.runstream.bridge.subscribe.RunSummaryReader(config, registry)::summary,
-                bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
-                bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
+                config.getInt(RunstreamConfig.LIVE_FANOUT_CONSUMERS_CONFIG),
+                config.getInt(RunstreamConfig.LIVE_WINDOW_CHUNKS_CONFIG),
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));
         RunAggregator aggregator = new RunAggregator(config, registry);
         RunEraser eraser = new RunEraser(config, registry);

@@ -41,9 +41,16 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG = "aggregator.metadata.max.age.ms";
     public static final String AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG = "aggregator.commit.interval.ms";
     public static final String PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG = "publisher.max.in.flight.chunks";
-    public static final String SUBSCRIBER_ERROR_GRACE_MS_CONFIG = "subscriber.error.grace.ms";
-    public static final String SUBSCRIBER_FANOUT_CONSUMERS_CONFIG = "subscriber.fanout.consumers";
-    public static final String SUBSCRIBER_WINDOW_CHUNKS_CONFIG = "subscriber.window.chunks";
+    public static final String LIVE_ERROR_GRACE_MS_CONFIG = "live.error.grace.ms";
+    public static final String LIVE_FANOUT_CONSUMERS_CONFIG = "live.fanout.consumers";
+    public static final String LIVE_WINDOW_CHUNKS_CONFIG = "live.window.chunks";
+    /** Settings that were renamed, refused with their new name so that a configuration does not silently lose them. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "subscriber.error.grace.ms", LIVE_ERROR_GRACE_MS_CONFIG,
+            "subscriber.fanout.consumers", LIVE_FANOUT_CONSUMERS_CONFIG,
+            "http.fanout.consumers", LIVE_FANOUT_CONSUMERS_CONFIG,
+            "subscriber.window.chunks", LIVE_WINDOW_CHUNKS_CONFIG,
+            "http.sse.window.chunks", LIVE_WINDOW_CHUNKS_CONFIG);
     public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
     public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
 
@@ -112,12 +119,16 @@ public final class RunstreamConfig extends AbstractConfig {
                     "commit.interval.ms of the aggregator: with exactly-once, how soon a summary is visible.")
             .define(PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
                     "Chunks a publisher holds unacknowledged before a writer waits.")
-            .define(SUBSCRIBER_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
-                    "How long a live subscriber waits after an 'error' chunk for a finish before it ends the run.")
-            .define(SUBSCRIBER_FANOUT_CONSUMERS_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.LOW,
-                    "Kafka consumers a RunSubscriber's live subscriptions share, however many they are.")
-            .define(SUBSCRIBER_WINDOW_CHUNKS_CONFIG, Type.INT, 4096, Range.atLeast(16), Importance.LOW,
-                    "Latest chunks of each subscribed run held in memory for its live subscriptions.")
+            .define(LIVE_ERROR_GRACE_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(0), Importance.LOW,
+                    "How long a live reader (a Java subscription, an SSE stream) waits after an error chunk for "
+                            + "more before its stream ends.")
+            .define(LIVE_FANOUT_CONSUMERS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM,
+                    "Kafka consumers shared by every live reader of a process (Java subscriptions of a "
+                            + "RunSubscriber, SSE streams of serve), however many they are.")
+            .define(LIVE_WINDOW_CHUNKS_CONFIG, Type.INT, 20_000, Range.atLeast(16), Importance.MEDIUM,
+                    "How many of a followed run's latest chunks are held in memory for its live readers; an SSE "
+                            + "reader further behind is cut with an error event and can resume with Last-Event-ID, "
+                            + "a Java subscription follows again from where it was.")
             .define(RUN_ABANDON_AFTER_MS_CONFIG, Type.LONG, 10L * 60 * 1000, minusOneOrPositive(), Importance.MEDIUM,
                     "How long a running run may go without a chunk before the aggregator marks its summary "
                             + "'abandoned' (its writer is taken to be gone; a chunk that comes later resumes the run). "
@@ -143,13 +154,23 @@ public final class RunstreamConfig extends AbstractConfig {
     }
 
     public RunstreamConfig(Map<?, ?> originals) {
-        super(CONFIG, SettingErrors.requireValid(CONFIG, originals), false);
+        super(CONFIG, SettingErrors.requireValid(CONFIG, refuseRenamed(originals)), false);
         if (sourceMode() == SourceMode.PATTERN && originals.containsKey(RUN_TOPIC_DELETE_AFTER_MS_CONFIG)
                 && getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG) >= 0) {
             throw new ConfigException(RUN_TOPIC_DELETE_AFTER_MS_CONFIG, getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG),
                     "deleting run topics needs source.mode=ingest: a topic deleted under the aggregator's pattern "
                             + "subscription stalls every run's processing until the consumer's offset commit times out");
         }
+    }
+
+    private static Map<?, ?> refuseRenamed(Map<?, ?> originals) {
+        for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+            if (originals.containsKey(renamed.getKey())) {
+                throw new ConfigException(renamed.getKey() + " is now " + renamed.getValue() + ": one setting for "
+                        + "every live reader (Java subscriptions and SSE streams); rename it");
+            }
+        }
+        return originals;
     }
 
     public SourceMode sourceMode() {

@@ -21,10 +21,8 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String AUTH_TOKEN_CONFIG = "http.auth.token";
     public static final String ADVERTISED_HOST_CONFIG = "http.advertised.host";
     public static final String SSE_HEARTBEAT_INTERVAL_MS_CONFIG = "http.sse.heartbeat.interval.ms";
-    public static final String SSE_WINDOW_CHUNKS_CONFIG = "http.sse.window.chunks";
     public static final String SSE_LINGER_MS_CONFIG = "http.sse.linger.ms";
     public static final String SSE_HISTORY_TIMEOUT_MS_CONFIG = "http.sse.history.timeout.ms";
-    public static final String FANOUT_CONSUMERS_CONFIG = "http.fanout.consumers";
     public static final String INGEST_MAX_CHUNK_BYTES_CONFIG = "http.ingest.max.chunk.bytes";
     public static final String DELETE_TIMEOUT_MS_CONFIG = "http.delete.timeout.ms";
     public static final String FORWARD_TIMEOUT_MS_CONFIG = "http.forward.timeout.ms";
@@ -39,15 +37,10 @@ public final class BridgeConfig extends AbstractConfig {
             .define(SSE_HEARTBEAT_INTERVAL_MS_CONFIG, Type.LONG, 15_000L, Range.atLeast(100), Importance.LOW,
                     "How often an SSE stream with nothing to send gets a comment line, so that proxies keep it "
                             + "open and a gone client is noticed.")
-            .define(SSE_WINDOW_CHUNKS_CONFIG, Type.INT, 20_000, Range.atLeast(16), Importance.MEDIUM,
-                    "How many of a followed run's latest chunks are held in memory for its live readers; a reader "
-                            + "further behind is cut with an error event and can resume with Last-Event-ID.")
             .define(SSE_LINGER_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a run nobody reads any more is still followed, for readers who reconnect.")
             .define(SSE_HISTORY_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
                     "How long an SSE request waits for the chunks a run already has to be read before it fails.")
-            .define(FANOUT_CONSUMERS_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM,
-                    "Kafka consumers shared by every live SSE reader of this instance.")
             .define(INGEST_MAX_CHUNK_BYTES_CONFIG, Type.INT, 1_000_000, Range.atLeast(64), Importance.MEDIUM,
                     "Largest chunk (its JSON, in bytes) the ingest route accepts; keep it under the run topics' "
                             + "max.message.bytes.")

@@ -125,7 +125,7 @@ public final class HttpBridge implements AutoCloseable {
                 new RunStreamSseHandler(services.fanout(), metrics,
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS_CONFIG)),
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HISTORY_TIMEOUT_MS_CONFIG)),
-                        runstream.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG)),
+                        runstream.getLong(RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG)),
                 new RunQueryHandlers(services.aggregator(), forwarder, advertised()));
         metrics.gauge("runstream.sse.readers", "Open SSE readers (run followers)", services.fanout(),
                 fanout -> fanout.followers());

@@ -78,8 +78,8 @@ public final class RunstreamNode implements AutoCloseable {
                 config.runTopicDeleteAfter().isPresent() ? runs : RunHistory.NONE,
                 RunTopicCapacity.ofProcess(CAPACITY_HEADROOM), Clock.systemUTC()));
         fanout = started(new LiveRunFanout(config, registry, runs,
-                bridgeConfig.getInt(BridgeConfig.FANOUT_CONSUMERS_CONFIG),
-                bridgeConfig.getInt(BridgeConfig.SSE_WINDOW_CHUNKS_CONFIG),
+                config.getInt(RunstreamConfig.LIVE_FANOUT_CONSUMERS_CONFIG),
+                config.getInt(RunstreamConfig.LIVE_WINDOW_CHUNKS_CONFIG),
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG))));
         if (config.runTopicDeleteAfter().isPresent()) {
             Admin admin = started(Admin.create(config.clientProperties("admin")));

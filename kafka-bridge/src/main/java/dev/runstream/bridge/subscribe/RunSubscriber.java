@@ -41,7 +41,7 @@ public final class RunSubscriber implements AutoCloseable {
     private final boolean ownsFanout;
 
     /**
-     * A subscriber whose live subscriptions share consumers of its own ({@code subscriber.fanout.consumers}), and
+     * A subscriber whose live subscriptions share consumers of its own ({@code live.fanout.consumers}), and
      * that finds the end of runs whose topic is gone from their summaries in {@code {prefix}.run-summaries}.
      */
     public RunSubscriber(RunstreamConfig config, SchemaRegistryClient registry) {
@@ -61,13 +61,13 @@ public final class RunSubscriber implements AutoCloseable {
 
     /**
      * Subscribes to one run. A run whose topic does not exist yet is waited for; the stream ends after the run's
-     * terminal chunk (or, after an {@code error} chunk, when nothing follows within {@code subscriber.error.grace.ms}).
+     * terminal chunk (or, after an {@code error} chunk, when nothing follows within {@code live.error.grace.ms}).
      * Every subscription of this subscriber is read by the same few shared consumers ({@link LiveRunFanout}): a
      * thousand subscriptions are not a thousand consumers.
      */
     public RunSubscription subscribe(String runId, StartPosition start) {
         return FollowedRunReader.start(RunIds.requireValid(runId), fanout(), start,
-                config.getLong(RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG));
+                config.getLong(RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG));
     }
 
     private RunLogs logs() {
@@ -77,8 +77,8 @@ public final class RunSubscriber implements AutoCloseable {
     private synchronized LiveRunFanout fanout() {
         if (fanout == null) {
             fanout = new LiveRunFanout(config, registry, new RunSummaryReader(config, registry)::summary,
-                    config.getInt(RunstreamConfig.SUBSCRIBER_FANOUT_CONSUMERS_CONFIG),
-                    config.getInt(RunstreamConfig.SUBSCRIBER_WINDOW_CHUNKS_CONFIG), Duration.ofSeconds(5));
+                    config.getInt(RunstreamConfig.LIVE_FANOUT_CONSUMERS_CONFIG),
+                    config.getInt(RunstreamConfig.LIVE_WINDOW_CHUNKS_CONFIG), Duration.ofSeconds(5));
         }
         return fanout;
     }

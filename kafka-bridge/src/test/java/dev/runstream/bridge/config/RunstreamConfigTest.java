@@ -50,4 +50,13 @@ class RunstreamConfigTest {
                 .hasMessage("Invalid value 0 for configuration " + RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG
                         + ": Value must be at least 1");
     }
+
+    @ParameterizedTest
+    @CsvSource({"subscriber.window.chunks, live.window.chunks", "http.sse.window.chunks, live.window.chunks",
+            "http.fanout.consumers, live.fanout.consumers", "subscriber.error.grace.ms, live.error.grace.ms"})
+    void shouldRefuseARenamedSettingWithItsNewName(String old, String renamed) {
+        assertThatThrownBy(() -> new RunstreamConfig(Map.of(old, "100")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(old + " is now " + renamed);
+    }
 }

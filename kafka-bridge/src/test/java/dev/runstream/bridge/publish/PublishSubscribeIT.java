@@ -60,7 +60,7 @@ class PublishSubscribeIT {
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 RunstreamConfig.PREFIX_CONFIG, "pubsub" + PREFIXES.incrementAndGet(),
                 RunstreamConfig.SOURCE_MODE_CONFIG, mode,
-                RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG, 300));
+                RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG, 300));
     }
 
     @AfterEach

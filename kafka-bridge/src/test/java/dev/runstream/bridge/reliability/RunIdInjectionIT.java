@@ -91,7 +91,7 @@ class RunIdInjectionIT {
         return new RunstreamConfig(Map.of(RunstreamConfig.PREFIX_CONFIG, prefix,
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 2,
-                RunstreamConfig.SUBSCRIBER_ERROR_GRACE_MS_CONFIG, 200,
+                RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG, 200,
                 // The pattern source, whose subscription must quote the prefix (raw records are written to topics).
                 RunstreamConfig.SOURCE_MODE_CONFIG, RunstreamConfig.SOURCE_MODE_PATTERN,
                 "kafka.streams.state.dir", dir.resolve(prefix).toString()));

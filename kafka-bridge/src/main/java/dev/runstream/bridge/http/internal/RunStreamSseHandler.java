@@ -1,11 +1,10 @@
 package dev.runstream.bridge.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runstream.bridge.subscribe.FollowedRun;
 import dev.runstream.bridge.subscribe.FollowerTooSlowException;
 import dev.runstream.bridge.subscribe.LiveChunk;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
-import dev.runstream.bridge.subscribe.RunFollower;
-import dev.runstream.bridge.subscribe.RunTopicGoneException;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.RunstreamException;
 import dev.runstream.core.ui.UiMessageStreamConverter;
@@ -38,7 +37,7 @@ public final class RunStreamSseHandler implements Handler {
     private final BridgeMetrics metrics;
     private final Duration heartbeat;
     private final Duration historyTimeout;
-    private final long errorGraceMs;
+    private final Duration errorGrace;
 
     public RunStreamSseHandler(LiveRunFanout fanout, BridgeMetrics metrics, Duration heartbeat,
             Duration historyTimeout, long errorGraceMs) {
@@ -46,7 +45,7 @@ public final class RunStreamSseHandler implements Handler {
         this.metrics = metrics;
         this.heartbeat = heartbeat;
         this.historyTimeout = historyTimeout;
-        this.errorGraceMs = errorGraceMs;
+        this.errorGrace = Duration.ofMillis(errorGraceMs);
     }
 
     @Override
@@ -60,9 +59,10 @@ public final class RunStreamSseHandler implements Handler {
         };
         SsePosition position = position(ctx, ui);
         Boolean transientParam = booleanParam(ctx, "transient");
-        RunFollower follower = fanout.follow(runId, ui ? 0 : position.sequence());
+        FollowedRun followed = FollowedRun.follow(fanout, runId, ui ? 0 : position.sequence(), errorGrace,
+                FollowedRun.WhenTooSlow.CUT);
         try {
-            boolean ended = follower.endedBeforeNow(historyTimeout);
+            boolean ended = followed.endedBeforeNow(historyTimeout);
             boolean persistedOnly = transientParam != null ? !transientParam
                     : position.persistedOnly() != null ? position.persistedOnly() : ended;
             ctx.status(200);
@@ -74,47 +74,21 @@ public final class RunStreamSseHandler implements Handler {
             }
             SseEventWriter events = new SseEventWriter(ctx.res().getOutputStream());
             events.comment("run " + runId + (persistedOnly ? " (persisted chunks)" : " (live)"));
-            follower = stream(follower, events, ui ? new UiEvents(position, persistedOnly) : null, persistedOnly);
+            stream(followed, events, ui ? new UiEvents(position, persistedOnly) : null, persistedOnly);
         } catch (IOException clientGone) {
             LOG.debug("SSE reader of run '{}' went away: {}", runId, clientGone.toString());
         } finally {
-            follower.close();
+            followed.close();
         }
     }
 
-    /** Streams the run to its end; returns the follower it ended with (a run whose topic goes is followed again). */
-    private RunFollower stream(RunFollower first, SseEventWriter events, UiEvents ui, boolean persistedOnly)
+    /** Streams the run to its end. */
+    private void stream(FollowedRun followed, SseEventWriter events, UiEvents ui, boolean persistedOnly)
             throws IOException, InterruptedException {
-        long lastErrorAt = -1;
-        RunFollower follower = first;
         try {
             while (true) {
-                if (follower.endOfLog()) {
-                    end(events, ui);
-                    return follower;
-                }
-                Duration wait = heartbeat;
-                if (lastErrorAt >= 0) {
-                    long graceLeft = errorGraceMs - (System.currentTimeMillis() - lastErrorAt);
-                    if (graceLeft <= 0) {
-                        end(events, ui);
-                        return follower;
-                    }
-                    wait = Duration.ofMillis(Math.min(heartbeat.toMillis(), graceLeft));
-                }
-                List<LiveChunk> chunks;
-                try {
-                    chunks = follower.next(BATCH, wait);
-                } catch (RunTopicGoneException gone) {
-                    long next = follower.nextSequence();
-                    follower.close();
-                    follower = fanout.follow(follower.runId(), next);
-                    continue;
-                }
-                if (chunks.isEmpty()) {
-                    if (follower.endOfLog()) {
-                        continue;
-                    }
+                List<LiveChunk> chunks = followed.next(BATCH, heartbeat);
+                if (chunks.isEmpty() && !followed.ended()) {
                     events.comment("heartbeat");
                     continue;
                 }
@@ -128,11 +102,10 @@ public final class RunStreamSseHandler implements Handler {
                         events.mastraChunk(chunk.json(), chunk.sequence());
                     }
                     metrics.sseEvent();
-                    lastErrorAt = chunk.type().equals("error") ? System.currentTimeMillis() : -1;
-                    if (chunk.endsStream()) {
-                        end(events, ui);
-                        return follower;
-                    }
+                }
+                if (followed.ended()) {
+                    end(events, ui);
+                    return;
                 }
                 events.flush();
             }
@@ -140,9 +113,8 @@ public final class RunStreamSseHandler implements Handler {
             metrics.sseReaderCut();
             events.error("reader_too_slow", e.getMessage());
         } catch (RunstreamException e) {
-            events.error("stream_failed", "run '" + follower.runId() + "': " + e.getMessage());
+            events.error("stream_failed", "run '" + followed.runId() + "': " + e.getMessage());
         }
-        return follower;
     }
 
     private static void end(SseEventWriter events, UiEvents ui) throws IOException {

@@ -1,14 +1,12 @@
 package dev.runstream.bridge.subscribe.internal;
 
-import dev.runstream.bridge.subscribe.FollowerTooSlowException;
+import dev.runstream.bridge.subscribe.FollowedRun;
 import dev.runstream.bridge.subscribe.LiveChunk;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
-import dev.runstream.bridge.subscribe.RunFollower;
 import dev.runstream.bridge.subscribe.RunSubscription;
 import dev.runstream.bridge.subscribe.StartPosition;
 import dev.runstream.core.stream.RunStream;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,7 @@ public final class FollowedRunReader implements RunSubscription {
     private final RunStream stream;
     private final LiveRunFanout fanout;
     private final StartPosition start;
-    private final long errorGraceMs;
+    private final Duration errorGrace;
     private volatile boolean closed;
     private Thread thread;
 
@@ -37,7 +35,7 @@ public final class FollowedRunReader implements RunSubscription {
         this.stream = RunStream.create(runId);
         this.fanout = fanout;
         this.start = start;
-        this.errorGraceMs = errorGraceMs;
+        this.errorGrace = Duration.ofMillis(errorGraceMs);
     }
 
     /** Starts following {@code runId} (a valid run id) from {@code start}. */
@@ -54,38 +52,15 @@ public final class FollowedRunReader implements RunSubscription {
     }
 
     private void run() {
-        RunFollower follower = fanout.follow(stream.runId(), start.isLive() ? 0 : start.sequence());
+        FollowedRun followed = FollowedRun.follow(fanout, stream.runId(), start.isLive() ? 0 : start.sequence(),
+                errorGrace, FollowedRun.WhenTooSlow.FOLLOW_AGAIN);
         try {
             if (start.isLive()) {
-                follower.skipStored(TIMEOUT);
+                followed.skipStored(TIMEOUT);
             }
-            long lastErrorAt = -1;
-            while (!closed) {
-                List<LiveChunk> chunks;
-                if (follower.endOfLog()) {
-                    return;
-                }
-                try {
-                    chunks = follower.next(BATCH, WAIT);
-                } catch (FollowerTooSlowException e) {
-                    follower.close();
-                    follower = fanout.follow(stream.runId(), e.nextSequence());
-                    continue;
-                } catch (dev.runstream.bridge.subscribe.RunTopicGoneException e) {
-                    long next = follower.nextSequence();
-                    follower.close();
-                    follower = fanout.follow(stream.runId(), next);
-                    continue;
-                }
-                for (LiveChunk chunk : chunks) {
+            while (!closed && !followed.ended()) {
+                for (LiveChunk chunk : followed.next(BATCH, WAIT)) {
                     stream.append(chunk.stored(stream.runId()));
-                    lastErrorAt = chunk.type().equals("error") ? System.currentTimeMillis() : -1;
-                }
-                if (stream.summary().isDone()) {
-                    return;
-                }
-                if (lastErrorAt >= 0 && chunks.isEmpty() && System.currentTimeMillis() - lastErrorAt >= errorGraceMs) {
-                    return;
                 }
             }
         } catch (InterruptedException e) {
@@ -96,7 +71,7 @@ public final class FollowedRunReader implements RunSubscription {
                 stream.fail(e);
             }
         } finally {
-            follower.close();
+            followed.close();
             stream.close();
         }
     }
