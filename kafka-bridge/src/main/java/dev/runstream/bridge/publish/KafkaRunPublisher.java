@@ -1,12 +1,13 @@
 package dev.runstream.bridge.publish;
 
 import dev.runstream.avro.ChunkRecord;
-import dev.runstream.bridge.avro.ChunkRecordMapper;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.publish.internal.ProvisionOutcome;
 import dev.runstream.bridge.publish.internal.ProvisionWorker;
+import dev.runstream.bridge.publish.internal.ChunkRecords;
 import dev.runstream.bridge.publish.internal.RunStates;
+import dev.runstream.bridge.publish.internal.TransactionalProducer;
 import dev.runstream.bridge.publish.internal.RunStates.Phase;
 import dev.runstream.bridge.publish.internal.RunStates.RunState;
 import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
@@ -16,7 +17,6 @@ import dev.runstream.bridge.publish.internal.SenderTask.ResumeRun;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.wire.RunTopics;
-import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.Deadline;
 import dev.runstream.core.OutOfOrderChunkException;
 import dev.runstream.core.RunIds;
@@ -29,13 +29,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,11 +42,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,10 +71,6 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private static final int MAX_BATCH = 5000;
     /** Ready runs whose next sequence number is kept; a run dropped is provisioned again on its next chunk. */
     private static final int MAX_TRACKED_RUNS = 100_000;
-    /** More than a record's batch, record and header overhead, so that a chunk Kafka would refuse is refused first. */
-    private static final int RECORD_OVERHEAD = 256;
-    /** How many topics one producer writes before the publisher starts a new one ({@link #recycleProducerIfWorn}). */
-    static final int TOPICS_PER_PRODUCER = 5_000;
     /** How long provisioning waits for the producer to learn new topics' metadata. */
     private static final Duration METADATA_WAIT = Duration.ofSeconds(5);
     /** How long a closing publisher still waits for runs being provisioned or held. */
@@ -93,7 +83,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final LinkedBlockingQueue<SenderTask> queue = new LinkedBlockingQueue<>();
-    private final ConfluentAvroSerde<ChunkRecord> serde;
+    private final ChunkRecords records;
     private final Admin admin;
     private final ProvisionWorker provisioning;
     /** Sender thread only. */
@@ -108,18 +98,9 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * the topic reaper may delete a run's topic, so that this publisher never writes to a topic it did not see lately.
      */
     private final long readyIdleNanos;
-    private final Map<String, Object> producerProps;
-    /**
-     * The producer refuses a larger record, and in a transaction that aborts the whole batch, every run's chunks in
-     * it: such a chunk is refused before it is sent.
-     */
-    private final int maxRequestSize;
-    /** The transactional producer; null after a failure left it unusable, made again when next needed. */
-    private volatile KafkaProducer<String, byte[]> producer;
+    /** The transactional producer (changed by the sender thread only). */
+    private final TransactionalProducer producer;
     private volatile boolean closing;
-    /** Topics the current producer was first handed since it started (sender thread only). */
-    private int topicsWritten;
-    private long producers = 1;
 
     /**
      * A publisher that, where run topics are deleted after use ({@code run.topic.delete.after.ms}), reads where a
@@ -151,57 +132,25 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         this.ingest = config.sourceMode() == SourceMode.INGEST;
         this.maxInFlight = config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG);
         this.inFlight = new Semaphore(maxInFlight);
-        this.serde = new ConfluentAvroSerde<>(ChunkRecord.class, ChunkRecord.getClassSchema(), registry);
-        this.serde.schemaId();
+        ConfluentAvroSerde<ChunkRecord> serde = new ConfluentAvroSerde<>(ChunkRecord.class,
+                ChunkRecord.getClassSchema(), registry);
+        serde.schemaId();
         this.admin = Admin.create(config.clientProperties("admin"));
         if (ingest) {
             // Each chunk also goes to {prefix}.ingest: a transaction to a topic that does not exist waits for its
             // metadata until max.block.ms. The shared topics are made as the aggregator makes them.
             dev.runstream.bridge.aggregate.RunAggregationTopology.createTopics(admin, config);
         }
-        this.producerProps = new HashMap<>(config.clientProperties("producer"));
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        producerProps.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        producerProps.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                topics.prefix() + "-publisher-" + UUID.randomUUID());
-        // A publisher that dies leaves its open transaction to time out, and read_committed readers of the runs it
-        // was writing wait for that: 10 s, as Kafka Streams uses under exactly-once, rather than the producer's 60 s.
-        producerProps.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-        // Topics not written for this long leave the producer's metadata, and the metadata it asks for: a run topic
-        // is deleted only once its run has been quiet for longer (run.topic.delete.after.ms), so the producer never
-        // asks for a topic that is gone (which Kafka's client logs as a warning).
-        producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5_000);
-        producerProps.putIfAbsent(ProducerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
         // Also less than the producer's metadata.max.idle.ms: a send to a topic the producer forgot waits for its
         // metadata on the sender thread, while provisioning the run again learns it on the provisioning thread.
         this.readyIdleNanos = config.runTopicDeleteAfter().map(grace -> Math.min(grace.toNanos() / 2,
                 TimeUnit.MILLISECONDS.toNanos(4_000))).orElse(Long.MAX_VALUE);
-        this.maxRequestSize = Integer.parseInt(String.valueOf(
-                producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024)));
-        this.producer = newProducer();
+        this.producer = new TransactionalProducer(config, topics);
+        this.records = new ChunkRecords(topics, ingest, serde, producer.maxRequestSize());
         this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history, capacity),
                 this::learnMetadata, outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
         LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), config.sourceMode().setting());
-    }
-
-    /**
-     * A new transactional producer. Its {@code initTransactions} also ends what a previous producer with the same
-     * transactional id left open (aborted, or committed if its commit had begun), so that a run's stored chunks are
-     * settled when a writer resumes it.
-     */
-    private KafkaProducer<String, byte[]> newProducer() {
-        KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerProps, new StringSerializer(),
-                new ByteArraySerializer());
-        try {
-            created.initTransactions();
-        } catch (RuntimeException e) {
-            created.close(Duration.ZERO);
-            throw e;
-        }
-        return created;
     }
 
     /**
@@ -211,7 +160,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
      * them all; a topic not known within {@link #METADATA_WAIT} is left to the sender.
      */
     private void learnMetadata(Set<String> runIds) {
-        KafkaProducer<String, byte[]> current = producer;
+        KafkaProducer<String, byte[]> current = producer.current();
         if (current == null) {
             return;
         }
@@ -239,45 +188,12 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
     }
 
-    /**
-     * Starts a new producer once this one has written to {@link #TOPICS_PER_PRODUCER} topics, between two
-     * transactions (sender thread only): Kafka's producer keeps a record accumulator entry for every topic it ever
-     * wrote, which it walks on every send, so with a topic per run a producer that lives for ever slows down, and
-     * grows, with history.
-     */
+    /** Replaces a worn producer between two transactions, and has the new one learn the next runs' topics. */
     private void recycleProducerIfWorn(List<ChunkWrite> next) {
-        if (topicsWritten < TOPICS_PER_PRODUCER) {
-            return;
-        }
-        topicsWritten = 0;
-        KafkaProducer<String, byte[]> worn = producer;
-        producer = null;
-        if (worn != null) {
-            worn.close(Duration.ofSeconds(10));
-        }
-        producer();
-        Set<String> runIds = new LinkedHashSet<>();
-        next.forEach(write -> runIds.add(write.runId()));
-        learnMetadata(runIds);
-        producers++;
-        LOG.debug("publisher: producer {} started after {} topics", producers, TOPICS_PER_PRODUCER);
-    }
-
-    /** The producer, made again if a failure discarded it (sender thread only). */
-    private KafkaProducer<String, byte[]> producer() {
-        KafkaProducer<String, byte[]> made = producer;
-        if (made == null) {
-            made = newProducer();
-            producer = made;
-        }
-        return made;
-    }
-
-    private void discardProducer() {
-        KafkaProducer<String, byte[]> discarded = producer;
-        producer = null;
-        if (discarded != null) {
-            discarded.close(Duration.ZERO);
+        if (producer.recycleIfWorn()) {
+            Set<String> runIds = new LinkedHashSet<>();
+            next.forEach(write -> runIds.add(write.runId()));
+            learnMetadata(runIds);
         }
     }
 
@@ -379,8 +295,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
 
     /** The Kafka producer's metrics (client-level and per topic), for monitoring; empty while it is being replaced. */
     public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
-        KafkaProducer<String, byte[]> current = producer;
-        return current == null ? Map.of() : current.metrics();
+        return producer.metrics();
     }
 
     /**
@@ -537,7 +452,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         }
         switch (outcome) {
             case ProvisionOutcome.Numbered numbered -> {
-                topicsWritten++;
+                producer.topicWritten();
                 state.ready(numbered.next());
                 broken.remove(runId);
                 state.resumes().forEach(resume -> resume.result().complete(numbered.next()));
@@ -557,7 +472,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private void send(List<ChunkWrite> writes) {
         KafkaProducer<String, byte[]> transaction;
         try {
-            transaction = producer();
+            transaction = producer.get();
         } catch (RuntimeException e) {
             LOG.warn("a batch of {} chunks failed before its transaction: {}", writes.size(), e.toString());
             failAll(writes, new RunstreamException("not written: " + e, e));
@@ -571,7 +486,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             }
             transaction.commitTransaction();
         } catch (ProducerFencedException e) {
-            discardProducer();
+            producer.discard();
             failAll(writes, new RunstreamException("publisher fenced by another with its transactional id", e));
             return;
         } catch (RuntimeException e) {
@@ -579,7 +494,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             try {
                 transaction.abortTransaction();
             } catch (RuntimeException abortFailure) {
-                discardProducer();
+                producer.discard();
             }
             failAll(writes, new RunstreamException("the transaction failed and was aborted: " + e, e));
             return;
@@ -649,33 +564,25 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             }
         }
         long sequence = state.take(System.nanoTime());
-        StoredChunk stored = new StoredChunk(runId, sequence, write.timestamp(), write.chunk());
-        byte[] value = serde.encode(ChunkRecordMapper.toRecord(stored));
-        if (value.length + runId.length() + RECORD_OVERHEAD > maxRequestSize) {
-            state.giveBack(sequence);
-            state.breakAt(sequence);
-            broken.add(runId);
-            write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk " + sequence
-                    + " (" + write.chunk().type() + ") is too large for Kafka: " + value.length + " bytes, "
-                    + "max.request.size " + maxRequestSize + "; not written"));
-            return -1;
-        }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.runTopic(runId), null,
-                write.timestamp().toEpochMilli(), runId, value);
-        RunstreamHeaders.put(record.headers(), RunstreamHeaders.TYPE, write.chunk().type());
-        RunstreamHeaders.put(record.headers(), RunstreamHeaders.TRANSIENT, Boolean.toString(write.chunk().isTransient()));
-        RunstreamHeaders.put(record.headers(), RunstreamHeaders.SEQUENCE, Long.toString(sequence));
-        transaction.send(record, (metadata, error) -> {
-            if (error != null) {
-                write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
-                        + sequence + " (" + write.chunk().type() + ") was not stored: " + error, error));
+        switch (records.encode(new StoredChunk(runId, sequence, write.timestamp(), write.chunk()))) {
+            case ChunkRecords.Encoded.TooLarge tooLarge -> {
+                state.giveBack(sequence);
+                state.breakAt(sequence);
+                broken.add(runId);
+                write.result().completeExceptionally(new RunstreamException(tooLarge.reason()));
+                return -1;
             }
-        });
-        if (ingest) {
-            transaction.send(new ProducerRecord<>(topics.ingest(), null, record.timestamp(), runId, value,
-                    record.headers()));
+            case ChunkRecords.Encoded.Records encoded -> {
+                transaction.send(encoded.records().getFirst(), (metadata, error) -> {
+                    if (error != null) {
+                        write.result().completeExceptionally(new RunstreamException("run '" + runId + "': chunk "
+                                + sequence + " (" + write.chunk().type() + ") was not stored: " + error, error));
+                    }
+                });
+                encoded.records().subList(1, encoded.records().size()).forEach(transaction::send);
+                return sequence;
+            }
         }
-        return sequence;
     }
 
     /** A chunk whose run broke earlier in the same round fails as the run's later chunks do. */
@@ -731,10 +638,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         provisioning.close(Duration.ofSeconds(5));
-        KafkaProducer<String, byte[]> open = producer;
-        if (open != null) {
-            open.close(Duration.ofSeconds(10));
-        }
+        producer.close();
         admin.close(Duration.ofSeconds(5));
         LOG.info("publisher closed");
     }
