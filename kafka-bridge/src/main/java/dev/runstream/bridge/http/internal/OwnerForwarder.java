@@ -30,7 +30,7 @@ public final class OwnerForwarder {
         return ctx.header(FORWARDED_HEADER) != null;
     }
 
-    /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials. */
+    /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials (its Authorization header, else its cookies). */
     public Reply get(HostInfo owner, String pathAndQuery, Context ctx) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + pathAndQuery))
                 .timeout(timeout)
@@ -39,6 +39,11 @@ public final class OwnerForwarder {
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
             request.header("Authorization", authorization);
+        } else {
+            // A reader authenticated by its session cookie: the owner checks the same cookie.
+            for (String cookie : java.util.Collections.list(ctx.req().getHeaders("Cookie"))) {
+                request.header("Cookie", cookie);
+            }
         }
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
