@@ -240,6 +240,14 @@ class HttpTokensIT {
         await().atMost(PATIENCE).until(() -> send(delete("/v1/runs/tok-admin"), admin).statusCode() == 200);
         assertThat(send(get("/health"), null).statusCode()).isIn(200, 503);
         assertThat(send(get("/v1/runs/" + RUN_A), null).statusCode()).isEqualTo(401);
+        for (String path : List.of("/v1/runs", "/v1/runs/" + RUN_A, "/v1/runs/" + RUN_A + "/stream", "/metrics",
+                "/v1/tokens")) {
+            for (String method : List.of("HEAD", "OPTIONS", "PUT", "PATCH")) {
+                HttpResponse<String> other = send(HttpRequest.newBuilder(instance.uri(path)).timeout(PATIENCE)
+                        .method(method, HttpRequest.BodyPublishers.noBody()), null);
+                assertThat(other.statusCode()).as(method + " " + path).isIn(401, 404, 405);
+            }
+        }
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class PresentedCredentials {
     }
 
     /** The values of every session cookie the request carries (a browser sends one per matching path). */
-    static List<String> sessionCookies(Context ctx) {
+    public static List<String> sessionCookies(Context ctx) {
         List<String> values = new ArrayList<>();
         for (String header : Collections.list(ctx.req().getHeaders("Cookie"))) {
             for (String pair : header.split(";")) {
