@@ -5,19 +5,20 @@ import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.internal.ApiErrors;
 import dev.runstream.bridge.http.internal.ApiException;
-import dev.runstream.bridge.http.internal.BearerAuth;
 import dev.runstream.bridge.http.internal.BridgeMetrics;
 import dev.runstream.bridge.http.internal.IngestHandler;
 import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
+import dev.runstream.bridge.http.internal.auth.HttpAuth;
+import dev.runstream.bridge.http.internal.auth.RouteAccess;
 import dev.runstream.bridge.lifecycle.ErasedRun;
 import dev.runstream.core.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -31,10 +32,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/runs/{runId}/stream}: the run as SSE, {@code format=mastra} or {@code format=ui};</li>
  *   <li>{@code GET /v1/runs/{runId}}, {@code GET /v1/runs?status=&limit=}: summaries, from any instance;</li>
  *   <li>{@code DELETE /v1/runs/{runId}}: erase a run;</li>
+ *   <li>{@code POST /v1/tokens}, {@code POST /v1/runs/{runId}/session}: scoped tokens and their session cookie;</li>
  *   <li>{@code GET /health} (never behind auth) and {@code GET /metrics} (Prometheus).</li>
  * </ul>
  *
- * The server starts first ({@link #start}), so that its port is known before the aggregator is built with it as
+ * Each route declares who may call it ({@link RouteAccess}); a route that declares nothing is admin-only.
+ *
+ * <p>The server starts first ({@link #start}), so that its port is known before the aggregator is built with it as
  * {@code application.server}; until {@link #attach} gives it the services, routes answer 503.
  */
 public final class HttpBridge implements AutoCloseable {
@@ -59,6 +63,7 @@ public final class HttpBridge implements AutoCloseable {
     public static HttpBridge start(BridgeConfig config, String host, int port) {
         Objects.requireNonNull(config, "config");
         HttpBridge[] bridge = new HttpBridge[1];
+        HttpAuth auth = HttpAuth.of(config, Clock.systemUTC());
         Javalin app = Javalin.create(javalin -> {
             javalin.concurrency.useVirtualThreads = true;
             javalin.jetty.host = host;
@@ -78,16 +83,20 @@ public final class HttpBridge implements AutoCloseable {
                     }
                 }
             }));
-            config.authToken().ifPresent(token -> javalin.routes.before(
-                    new BearerAuth(token.value(), Set.of("/health"))));
-            javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx));
-            javalin.routes.get("/v1/runs/{runId}/stream", ctx -> bridge[0].routes().stream().handle(ctx));
-            javalin.routes.get("/v1/runs/{runId}", ctx -> bridge[0].routes().queries().summary(ctx));
-            javalin.routes.get("/v1/runs", ctx -> bridge[0].routes().queries().list(ctx));
-            javalin.routes.delete("/v1/runs/{runId}", ctx -> bridge[0].delete(ctx));
-            javalin.routes.get("/health", ctx -> bridge[0].health(ctx));
+            auth.guard().ifPresent(guard -> javalin.routes.beforeMatched(guard));
+            javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx),
+                    RouteAccess.RUN_WRITE);
+            javalin.routes.get("/v1/runs/{runId}/stream", ctx -> bridge[0].routes().stream().handle(ctx),
+                    RouteAccess.RUN_READ);
+            javalin.routes.get("/v1/runs/{runId}", ctx -> bridge[0].routes().queries().summary(ctx),
+                    RouteAccess.RUN_READ);
+            javalin.routes.get("/v1/runs", ctx -> bridge[0].routes().queries().list(ctx), RouteAccess.ADMIN);
+            javalin.routes.delete("/v1/runs/{runId}", ctx -> bridge[0].delete(ctx), RouteAccess.ADMIN);
+            javalin.routes.post("/v1/tokens", auth.tokens()::mint, RouteAccess.ADMIN);
+            javalin.routes.post("/v1/runs/{runId}/session", auth.tokens()::session, RouteAccess.RUN_SESSION);
+            javalin.routes.get("/health", ctx -> bridge[0].health(ctx), RouteAccess.OPEN);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(bridge[0].metrics.scrape()));
+                    .result(bridge[0].metrics.scrape()), RouteAccess.ADMIN);
             javalin.routes.exception(Exception.class, ApiErrors::answer);
             javalin.routes.error(404, ctx -> {
                 if (ctx.attribute(ApiErrors.ANSWERED) == null) {
@@ -99,8 +108,7 @@ public final class HttpBridge implements AutoCloseable {
         });
         bridge[0] = new HttpBridge(config, app);
         app.start();
-        LOG.info("HTTP bridge listening on {}:{} (auth: {})", host, app.port(),
-                config.authToken().isPresent() ? "bearer token" : "none");
+        LOG.info("HTTP bridge listening on {}:{} (auth: {})", host, app.port(), auth.describe());
         return bridge[0];
     }
 

@@ -1,5 +1,6 @@
 package dev.runstream.bridge.http.internal;
 
+import dev.runstream.bridge.http.internal.auth.PresentedCredentials;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,7 @@ public final class OwnerForwarder {
         return ctx.header(FORWARDED_HEADER) != null;
     }
 
-    /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials. */
+    /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials (its Authorization header, else its session cookie). */
     public Reply get(HostInfo owner, String pathAndQuery, Context ctx) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + pathAndQuery))
                 .timeout(timeout)
@@ -39,6 +40,12 @@ public final class OwnerForwarder {
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
             request.header("Authorization", authorization);
+        } else {
+            // A reader authenticated by its session cookie: the owner checks the same cookie. Only Runstream's
+            // cookie goes on; the caller's other cookies (its application's, on a shared origin) stay here.
+            for (String token : PresentedCredentials.sessionCookies(ctx)) {
+                request.header("Cookie", PresentedCredentials.COOKIE + "=" + token);
+            }
         }
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
