@@ -2,6 +2,7 @@ package dev.runstream.bridge.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -28,6 +29,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String DELETE_TIMEOUT_MS_CONFIG = "http.delete.timeout.ms";
     public static final String FORWARD_TIMEOUT_MS_CONFIG = "http.forward.timeout.ms";
     public static final String IDLE_TIMEOUT_MS_CONFIG = "http.idle.timeout.ms";
+    public static final String CORS_ALLOWED_ORIGINS_CONFIG = "http.cors.allowed.origins";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
@@ -57,7 +59,21 @@ public final class BridgeConfig extends AbstractConfig {
             .define(IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.MEDIUM,
                     "A request whose body sends nothing, or a response the client reads nothing of, for this long "
                             + "is cut (stalled uploads, gone readers). Must exceed "
-                            + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".");
+                            + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".")
+            .define(CORS_ALLOWED_ORIGINS_CONFIG, Type.LIST, "", BridgeConfig::validateOrigins, Importance.MEDIUM,
+                    "Origins (scheme://host[:port], comma-separated, or * for any) whose browser scripts may call "
+                            + "the bridge (CORS); preflight requests are answered without auth. Empty: no CORS.");
+
+    private static void validateOrigins(String name, Object value) {
+        if (value instanceof List<?> origins) {
+            for (Object origin : origins) {
+                if (!"*".equals(origin) && !String.valueOf(origin).matches("https?://[^/\\s?#]+")) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "'" + origin
+                            + "' is not an origin: scheme://host[:port] with no path, or *");
+                }
+            }
+        }
+    }
 
     public BridgeConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -66,6 +82,11 @@ public final class BridgeConfig extends AbstractConfig {
                     getLong(SSE_HEARTBEAT_INTERVAL_MS_CONFIG), "must be less than " + IDLE_TIMEOUT_MS_CONFIG + " ("
                     + getLong(IDLE_TIMEOUT_MS_CONFIG) + "), or quiet SSE streams would be cut as idle");
         }
+    }
+
+    /** The origins CORS allows ({@code *}: any); empty when CORS is off. */
+    public List<String> corsAllowedOrigins() {
+        return getList(CORS_ALLOWED_ORIGINS_CONFIG);
     }
 
     public Optional<Password> authToken() {

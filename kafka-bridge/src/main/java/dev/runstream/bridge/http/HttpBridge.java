@@ -7,6 +7,7 @@ import dev.runstream.bridge.http.internal.ApiErrors;
 import dev.runstream.bridge.http.internal.ApiException;
 import dev.runstream.bridge.http.internal.BearerAuth;
 import dev.runstream.bridge.http.internal.BridgeMetrics;
+import dev.runstream.bridge.http.internal.CorsHandler;
 import dev.runstream.bridge.http.internal.IngestHandler;
 import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
@@ -85,6 +86,9 @@ public final class HttpBridge implements AutoCloseable {
                     }
                 }
             }));
+            if (!config.corsAllowedOrigins().isEmpty()) {
+                javalin.routes.before(new CorsHandler(config.corsAllowedOrigins()));
+            }
             config.authToken().ifPresent(token -> javalin.routes.before(
                     new BearerAuth(token.value(), Set.of("/health"))));
             javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx));
@@ -124,8 +128,9 @@ public final class HttpBridge implements AutoCloseable {
         });
         bridge[0] = new HttpBridge(config, app);
         app.start();
-        LOG.info("HTTP bridge listening on {}:{} (auth: {})", host, app.port(),
-                config.authToken().isPresent() ? "bearer token" : "none");
+        LOG.info("HTTP bridge listening on {}:{} (auth: {}, CORS origins: {})", host, app.port(),
+                config.authToken().isPresent() ? "bearer token" : "none",
+                config.corsAllowedOrigins().isEmpty() ? "none" : config.corsAllowedOrigins());
         return bridge[0];
     }
 
