@@ -3,7 +3,8 @@
 # installs the locked npm packages and runs the Node conformance tests. Skips, with a message, when node or npm
 # is missing or older than Node 20, or when tests are skipped (-DskipTests / -DskipITs).
 set -euo pipefail
-cd "$(dirname "$0")"
+script=${BASH_SOURCE[0]}
+if [[ $script == */* ]]; then cd "${script%/*}"; fi
 if [ "${RUNSTREAM_SKIP_TESTS:-false}" = "true" ]; then
   echo "clients/conformance: tests skipped"
   exit 0
