@@ -77,14 +77,16 @@ final class ConnectionOptions {
         return new RunstreamConfig(map);
     }
 
-    /** Writes how to reach this {@code serve} for the other commands. */
-    static void writeConnectionFile(Path dataDir, RunstreamConfig config) throws IOException {
+    /**
+     * Writes how to reach this {@code serve} for the other commands and for any Kafka tool: its bootstrap servers,
+     * prefix and {@code registryUrl} (serve's own registry API, or the external registry).
+     */
+    static void writeConnectionFile(Path dataDir, RunstreamConfig config, String registryUrl) throws IOException {
         Properties props = new Properties();
         props.setProperty(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getString(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
         props.setProperty(RunstreamConfig.PREFIX_CONFIG, config.getString(RunstreamConfig.PREFIX_CONFIG));
-        props.setProperty(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                config.getString(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG));
+        props.setProperty(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         Files.createDirectories(dataDir);
         Path temp = dataDir.resolve(CONNECTION_FILE + ".tmp");
         try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

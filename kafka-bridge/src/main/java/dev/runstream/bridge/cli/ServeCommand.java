@@ -68,9 +68,12 @@ final class ServeCommand implements Callable<Integer> {
             RunstreamNode node = RunstreamNode.start(settings, httpHost, httpPort);
             running.push(node);
             RunstreamConfig config = node.config();
-            ConnectionOptions.writeConnectionFile(connection.dataDir, config);
+            ConnectionOptions.writeConnectionFile(connection.dataDir, config, node.registryUrl());
             out.printf("Kafka bootstrap servers: %s%n", config.getString(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
             out.printf("HTTP: http://127.0.0.1:%d/health (runs under /v1/runs)%n", node.bridge().port());
+            out.printf("Schema registry: %s (%s)%n", node.registryUrl(),
+                    config.getString(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG).isBlank()
+                            ? "Runstream's own, kept in " + config.topics().schemas() : "external");
             out.printf("Connection written to %s%n",
                     connection.dataDir.resolve(ConnectionOptions.CONNECTION_FILE).toAbsolutePath());
             out.flush();

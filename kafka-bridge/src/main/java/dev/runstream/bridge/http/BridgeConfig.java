@@ -38,6 +38,7 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String DELETE_TIMEOUT_MS_CONFIG = "http.delete.timeout.ms";
     public static final String FORWARD_TIMEOUT_MS_CONFIG = "http.forward.timeout.ms";
     public static final String IDLE_TIMEOUT_MS_CONFIG = "http.idle.timeout.ms";
+    public static final String CORS_ALLOWED_ORIGINS_CONFIG = "http.cors.allowed.origins";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
@@ -81,7 +82,21 @@ public final class BridgeConfig extends AbstractConfig {
             .define(IDLE_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(100), Importance.MEDIUM,
                     "A request whose body sends nothing, or a response the client reads nothing of, for this long "
                             + "is cut (stalled uploads, gone readers). Must exceed "
-                            + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".");
+                            + SSE_HEARTBEAT_INTERVAL_MS_CONFIG + ".")
+            .define(CORS_ALLOWED_ORIGINS_CONFIG, Type.LIST, "", BridgeConfig::validateOrigins, Importance.MEDIUM,
+                    "Origins (scheme://host[:port], comma-separated, or * for any) whose browser scripts may call "
+                            + "the bridge (CORS); preflight requests are answered without auth. Empty: no CORS.");
+
+    private static void validateOrigins(String name, Object value) {
+        if (value instanceof List<?> origins) {
+            for (Object origin : origins) {
+                if (!"*".equals(origin) && !String.valueOf(origin).matches("https?://[^/\\s?#]+")) {
+                    throw new ConfigException(name, value, "'" + origin
+                            + "' is not an origin: scheme://host[:port] with no path, or *");
+                }
+            }
+        }
+    }
 
     private static ConfigDef.Validator base64Key() {
         return (name, value) -> {
@@ -140,6 +155,11 @@ public final class BridgeConfig extends AbstractConfig {
         if (!errors.isEmpty()) {
             throw new ConfigException(String.join("; ", errors));
         }
+    }
+
+    /** The origins CORS allows ({@code *}: any); empty when CORS is off. */
+    public List<String> corsAllowedOrigins() {
+        return getList(CORS_ALLOWED_ORIGINS_CONFIG);
     }
 
     public Optional<Password> authToken() {

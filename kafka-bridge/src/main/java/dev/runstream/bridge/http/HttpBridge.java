@@ -6,12 +6,16 @@ import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.internal.ApiErrors;
 import dev.runstream.bridge.http.internal.ApiException;
 import dev.runstream.bridge.http.internal.BridgeMetrics;
+import dev.runstream.bridge.http.internal.CorsHandler;
 import dev.runstream.bridge.http.internal.IngestHandler;
 import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
 import dev.runstream.bridge.http.internal.auth.HttpAuth;
 import dev.runstream.bridge.http.internal.auth.RouteAccess;
+import dev.runstream.bridge.http.internal.registry.RegistryApiException;
+import dev.runstream.bridge.http.internal.registry.RegistryErrors;
+import dev.runstream.bridge.http.internal.registry.RegistryRoutes;
 import dev.runstream.bridge.lifecycle.ErasedRun;
 import dev.runstream.core.json.Json;
 import io.javalin.Javalin;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/runs/{runId}}, {@code GET /v1/runs?status=&limit=}: summaries, from any instance;</li>
  *   <li>{@code DELETE /v1/runs/{runId}}: erase a run;</li>
  *   <li>{@code POST /v1/tokens}, {@code POST /v1/runs/{runId}/session}: scoped tokens and their session cookie;</li>
- *   <li>{@code GET /health} (never behind auth) and {@code GET /metrics} (Prometheus).</li>
+ *   <li>{@code GET /health} (never behind auth) and {@code GET /metrics} (Prometheus);</li>
+ *   <li>{@value #REGISTRY_PATH}{@code /...}: the embedded schema registry over the Confluent Schema Registry REST API,
+ *   when Runstream keeps the schemas (no external registry is configured); admin only.</li>
  * </ul>
  *
  * Each route declares who may call it ({@link RouteAccess}); a route that declares nothing is admin-only.
@@ -43,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpBridge implements AutoCloseable {
 
+    /** The base path of the schema registry API: {@code http://host:port/registry} is a {@code schema.registry.url}. */
+    public static final String REGISTRY_PATH = "/registry";
     private static final Logger LOG = LoggerFactory.getLogger(HttpBridge.class);
 
     private final BridgeConfig config;
@@ -51,7 +59,7 @@ public final class HttpBridge implements AutoCloseable {
     private volatile Routes routes;
 
     private record Routes(BridgeServices services, IngestHandler ingest, RunStreamSseHandler stream,
-            RunQueryHandlers queries) {
+            RunQueryHandlers queries, java.util.Optional<RegistryRoutes> registry) {
     }
 
     private HttpBridge(BridgeConfig config, Javalin app) {
@@ -83,6 +91,9 @@ public final class HttpBridge implements AutoCloseable {
                     }
                 }
             }));
+            if (!config.corsAllowedOrigins().isEmpty()) {
+                javalin.routes.before(new CorsHandler(config.corsAllowedOrigins()));
+            }
             auth.guard().ifPresent(guard -> javalin.routes.beforeMatched(guard));
             javalin.routes.post("/v1/runs/{runId}/chunks", ctx -> bridge[0].routes().ingest().handle(ctx),
                     RouteAccess.RUN_WRITE);
@@ -97,18 +108,38 @@ public final class HttpBridge implements AutoCloseable {
             javalin.routes.get("/health", ctx -> bridge[0].health(ctx), RouteAccess.OPEN);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(bridge[0].metrics.scrape()), RouteAccess.ADMIN);
-            javalin.routes.exception(Exception.class, ApiErrors::answer);
+            // Routes that declare no access, as the registry's, are admin only.
+            RegistryRoutes.mount(javalin.routes, REGISTRY_PATH, () -> bridge[0].registryRoutes());
+            javalin.routes.exception(Exception.class, (failure, ctx) -> {
+                if (RegistryRoutes.owns(ctx, REGISTRY_PATH)) {
+                    RegistryErrors.answer(failure, ctx);
+                } else {
+                    ApiErrors.answer(failure, ctx);
+                }
+            });
             javalin.routes.error(404, ctx -> {
-                if (ctx.attribute(ApiErrors.ANSWERED) == null) {
+                if (ctx.attribute(ApiErrors.ANSWERED) != null) {
+                    return;
+                }
+                if (RegistryRoutes.owns(ctx, REGISTRY_PATH)) {
+                    RegistryErrors.write(ctx, 404, 404, "HTTP 404 Not Found");
+                } else {
                     ApiErrors.write(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
                 }
             });
-            javalin.routes.error(405, ctx -> ApiErrors.write(ctx, 405, "method_not_allowed",
-                    ctx.method() + " is not allowed on " + ctx.path(), null));
+            javalin.routes.error(405, ctx -> {
+                if (RegistryRoutes.owns(ctx, REGISTRY_PATH)) {
+                    RegistryErrors.write(ctx, 405, 405, "HTTP 405 Method Not Allowed");
+                } else {
+                    ApiErrors.write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path(),
+                            null);
+                }
+            });
         });
         bridge[0] = new HttpBridge(config, app);
         app.start();
-        LOG.info("HTTP bridge listening on {}:{} (auth: {})", host, app.port(), auth.describe());
+        LOG.info("HTTP bridge listening on {}:{} (auth: {}, CORS origins: {})", host, app.port(), auth.describe(),
+                config.corsAllowedOrigins().isEmpty() ? "none" : config.corsAllowedOrigins());
         return bridge[0];
     }
 
@@ -134,7 +165,8 @@ public final class HttpBridge implements AutoCloseable {
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS_CONFIG)),
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HISTORY_TIMEOUT_MS_CONFIG)),
                         runstream.getLong(RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG)),
-                new RunQueryHandlers(services.aggregator(), forwarder, advertised()));
+                new RunQueryHandlers(services.aggregator(), forwarder, advertised()),
+                services.servedRegistry().map(RegistryRoutes::new));
         metrics.gauge("runstream.sse.readers", "Open SSE readers (run followers)", services.fanout(),
                 fanout -> fanout.followers());
         metrics.gauge("runstream.sse.followed.runs", "Runs read for SSE readers now", services.fanout(),
@@ -154,6 +186,11 @@ public final class HttpBridge implements AutoCloseable {
             throw new ApiException(503, "starting", "Runstream is starting; retry in a moment");
         }
         return current;
+    }
+
+    private RegistryRoutes registryRoutes() {
+        return routes().registry().orElseThrow(() -> new RegistryApiException(404, 404, "This Runstream serves no "
+                + "schema registry API: it uses the external registry of its schema.registry.url setting"));
     }
 
     /**

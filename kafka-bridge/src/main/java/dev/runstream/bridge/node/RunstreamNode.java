@@ -14,6 +14,7 @@ import dev.runstream.bridge.subscribe.RunSummaryReader;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
+import dev.runstream.bridge.registry.SchemaRegistryStore;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
 import java.net.URI;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ public final class RunstreamNode implements AutoCloseable {
     private KafkaRunPublisher publisher;
     private LiveRunFanout fanout;
     private RunTopicReaper reaper;
+    private String httpHost;
+    private Optional<SchemaRegistryStore> servedRegistry = Optional.empty();
 
     private RunstreamNode() {
     }
@@ -66,12 +70,16 @@ public final class RunstreamNode implements AutoCloseable {
     }
 
     private void startAll(Map<String, Object> settings, String httpHost, int httpPort) {
+        this.httpHost = httpHost;
         BridgeConfig bridgeConfig = new BridgeConfig(settings);
         bridge = started(HttpBridge.start(bridgeConfig, httpHost, httpPort));
         HostInfo advertised = bridge.advertised();
         settings.putIfAbsent("kafka.streams.application.server", advertised.host() + ":" + advertised.port());
         config = new RunstreamConfig(settings);
         SchemaRegistryClient registry = started(SchemaRegistries.fromConfig(config));
+        if (registry instanceof SchemaRegistryStore store) {
+            servedRegistry = Optional.of(store);
+        }
         aggregator = started(new RunAggregator(config, registry).start());
         AggregatedRuns runs = new AggregatedRuns(aggregator, new RunSummaryReader(config, registry));
         publisher = started(new KafkaRunPublisher(config, registry,
@@ -86,7 +94,7 @@ public final class RunstreamNode implements AutoCloseable {
             reaper = started(new RunTopicReaper(config, aggregator, publisher, fanout, admin, Clock.systemUTC()));
         }
         RunEraser eraser = started(new RunEraser(config, registry));
-        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser));
+        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser, servedRegistry));
     }
 
     private <T extends AutoCloseable> T started(T component) {
@@ -117,6 +125,21 @@ public final class RunstreamNode implements AutoCloseable {
     /** The run topic reaper, when run topics are deleted after use. */
     public java.util.Optional<RunTopicReaper> reaper() {
         return java.util.Optional.ofNullable(reaper);
+    }
+
+    /**
+     * The {@code schema.registry.url} of the registry this instance's records name their schemas in: its own
+     * bridge's {@value HttpBridge#REGISTRY_PATH} API when it keeps the schemas (at the bridge's host, loopback when it
+     * listens on every address), else the external registry's URL.
+     */
+    public String registryUrl() {
+        if (servedRegistry.isEmpty()) {
+            return config.getString(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG);
+        }
+        String host = httpHost == null || httpHost.isBlank() || httpHost.equals("0.0.0.0") || httpHost.equals("::")
+                ? "127.0.0.1" : httpHost;
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port()
+                + HttpBridge.REGISTRY_PATH;
     }
 
     /** {@code http://127.0.0.1:<port><pathAndQuery>}: this instance's HTTP bridge on loopback. */

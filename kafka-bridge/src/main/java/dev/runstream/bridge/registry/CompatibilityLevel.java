@@ -7,6 +7,8 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Schema-evolution rules, with Confluent's names and meaning. BACKWARD: consumers on the new schema read
@@ -31,6 +33,20 @@ public enum CompatibilityLevel {
         this.backward = backward;
         this.forward = forward;
         this.transitive = transitive;
+    }
+
+    /** The level named {@code name}, in any case (as Confluent's registry takes it); empty for no such level. */
+    public static Optional<CompatibilityLevel> parse(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String upper = name.strip().toUpperCase(Locale.ROOT);
+        for (CompatibilityLevel level : values()) {
+            if (level.name().equals(upper)) {
+                return Optional.of(level);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

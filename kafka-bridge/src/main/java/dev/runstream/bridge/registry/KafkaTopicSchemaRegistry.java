@@ -1,6 +1,7 @@
 package dev.runstream.bridge.registry;
 
 import dev.runstream.bridge.registry.internal.SchemaLog;
+import dev.runstream.bridge.registry.internal.SchemaLog.ConfigChange;
 import dev.runstream.bridge.registry.internal.SchemaLog.Registration;
 import dev.runstream.bridge.registry.internal.SchemaTopic;
 import org.apache.avro.Schema;
@@ -25,10 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Several instances (processes) may share the topic: a registration is appended, then the topic is read
  * back past it, and the first valid registration in log order wins (see {@code SchemaLog}); a loser adopts
  * the winner's id, or tries again if the winner registered a different schema. New schemas must pass the
- * {@link Builder#compatibility(CompatibilityLevel) compatibility level} (BACKWARD unless set) against the
- * subject's registered versions.
+ * subject's compatibility level against its registered versions: the subject's own level if one was
+ * {@link #setCompatibility set}, else the global one set, else the {@link Builder#compatibility(CompatibilityLevel)
+ * default} (BACKWARD unless given). Settings are records of the same topic; the last one wins.
  */
-public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
+public final class KafkaTopicSchemaRegistry implements SchemaRegistryStore {
 
     public static final String DEFAULT_TOPIC = "runstream._schemas";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopicSchemaRegistry.class);
@@ -38,7 +40,7 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
     }
 
     private final String topicName;
-    private final CompatibilityLevel compatibility;
+    private final CompatibilityLevel defaultCompatibility;
     private final SchemaTopic topic;
     private final SchemaLog log = new SchemaLog();
     private final Object lock = new Object();
@@ -47,7 +49,7 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
 
     private KafkaTopicSchemaRegistry(Builder builder) {
         this.topicName = builder.topic;
-        this.compatibility = builder.compatibility;
+        this.defaultCompatibility = builder.compatibility;
         this.topic = new SchemaTopic(builder.topic, builder.clientConfig, builder.timeout);
         try {
             topic.open(builder.replicationFactor);
@@ -58,8 +60,8 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
             topic.close();
             throw e;
         }
-        LOG.info("Schema registry on topic {} ready with {} schema(s), compatibility {}",
-            topicName, log.schemaCount(), compatibility);
+        LOG.info("Schema registry on topic {} ready with {} schema(s), global compatibility {}",
+            topicName, log.schemaCount(), globalCompatibility());
     }
 
     /** A builder for a registry on the Kafka cluster at {@code bootstrapServers}. */
@@ -81,9 +83,10 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
                 if (existing.isPresent()) {
                     return remember(key, existing.get());
                 }
-                List<String> violations = compatibility.violations(schema, registeredSchemas(subject));
+                CompatibilityLevel level = levelOf(subject);
+                List<String> violations = level.violations(schema, registeredSchemas(subject));
                 if (!violations.isEmpty()) {
-                    throw new IncompatibleSchemaException("Schema " + schema.getFullName() + " is not " + compatibility
+                    throw new IncompatibleSchemaException("Schema " + schema.getFullName() + " is not " + level
                         + " compatible with subject " + subject + ": " + String.join("; ", violations), 409);
                 }
                 Registration candidate = log.next(subject, key.schema());
@@ -146,8 +149,89 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
         key(subject, schema);
         synchronized (lock) {
             catchUp();
-            return compatibility.violations(schema, registeredSchemas(subject)).isEmpty();
+            return levelOf(subject).violations(schema, registeredSchemas(subject)).isEmpty();
         }
+    }
+
+    @Override
+    public List<String> subjects() {
+        synchronized (lock) {
+            catchUp();
+            return log.subjects();
+        }
+    }
+
+    @Override
+    public List<RegisteredSchema> versions(String subject) {
+        synchronized (lock) {
+            catchUp();
+            return log.versions(subject).stream().map(this::registered).toList();
+        }
+    }
+
+    @Override
+    public List<RegisteredSchema> versionsOf(int id) {
+        synchronized (lock) {
+            catchUp();
+            return log.registrationsOf(id).stream().map(this::registered).toList();
+        }
+    }
+
+    @Override
+    public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
+        SubjectSchema key = key(subject, schema);
+        synchronized (lock) {
+            catchUp();
+            return log.registration(subject, key.schema()).map(this::registered);
+        }
+    }
+
+    @Override
+    public List<String> violations(String subject, Schema candidate, List<Schema> previous) {
+        key(subject, candidate);
+        synchronized (lock) {
+            catchUp();
+            return levelOf(subject).violations(candidate, previous);
+        }
+    }
+
+    @Override
+    public Optional<CompatibilityLevel> compatibility(Optional<String> subject) {
+        synchronized (lock) {
+            catchUp();
+            return log.compatibility(subject);
+        }
+    }
+
+    @Override
+    public CompatibilityLevel globalCompatibility() {
+        synchronized (lock) {
+            catchUp();
+            return log.compatibility(Optional.empty()).orElse(defaultCompatibility);
+        }
+    }
+
+    @Override
+    public void setCompatibility(Optional<String> subject, Optional<CompatibilityLevel> level) {
+        subject.ifPresent(KafkaTopicSchemaRegistry::requireSubject);
+        synchronized (lock) {
+            catchUp();
+            readPast(topic.append(new ConfigChange(subject, level)).offset());
+        }
+        LOG.info("Compatibility of {} set to {}", subject.map(s -> "subject " + s).orElse("the registry"),
+            level.map(Enum::name).orElse("its default"));
+    }
+
+    /** The level {@code subject} is checked by. Callers hold the lock. */
+    private CompatibilityLevel levelOf(String subject) {
+        return log.compatibility(Optional.of(subject))
+            .or(() -> log.compatibility(Optional.empty()))
+            .orElse(defaultCompatibility);
+    }
+
+    private RegisteredSchema registered(Registration registration) {
+        return new RegisteredSchema(registration.subject(), registration.version(), registration.id(),
+            schemaById(registration.id()));
     }
 
     private List<Schema> registeredSchemas(String subject) {
@@ -177,14 +261,18 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
     }
 
     private boolean apply(SchemaTopic.Entry entry) {
-        return entry.registration().map(log::apply).orElse(false);
+        return entry.record().map(log::apply).orElse(false);
     }
 
     private static SubjectSchema key(String subject, Schema schema) {
+        return new SubjectSchema(requireSubject(subject), Objects.requireNonNull(schema, "schema").toString());
+    }
+
+    private static String requireSubject(String subject) {
         if (subject == null || subject.isBlank()) {
             throw new IllegalArgumentException("subject must not be blank: '" + subject + "'");
         }
-        return new SubjectSchema(subject, Objects.requireNonNull(schema, "schema").toString());
+        return subject;
     }
 
     @Override
@@ -194,7 +282,7 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
 
     @Override
     public String toString() {
-        return "KafkaTopicSchemaRegistry{topic=" + topicName + ", compatibility=" + compatibility + '}';
+        return "KafkaTopicSchemaRegistry{topic=" + topicName + ", defaultCompatibility=" + defaultCompatibility + '}';
     }
 
     /** Builds a {@link KafkaTopicSchemaRegistry}; validates each value as it is set. */
@@ -222,6 +310,7 @@ public final class KafkaTopicSchemaRegistry implements SchemaRegistryClient {
             return this;
         }
 
+        /** The global level until one is {@link KafkaTopicSchemaRegistry#setCompatibility set}. */
         public Builder compatibility(CompatibilityLevel compatibility) {
             this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
             return this;

@@ -34,6 +34,7 @@ class ServeCommandIT {
     private final class Serve {
         private final Thread thread;
         private final CompletableFuture<CliRun> result = new CompletableFuture<>();
+        private final String registryUrl;
 
         Serve() throws IOException {
             Files.deleteIfExists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE));
@@ -42,12 +43,28 @@ class ServeCommandIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> result.isDone()
                     || Files.exists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE)));
             assertThat(result).as("serve exited early: %s", result.getNow(null)).isNotDone();
+            java.util.Properties connection = new java.util.Properties();
+            try (var reader = Files.newBufferedReader(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE))) {
+                connection.load(reader);
+            }
+            registryUrl = connection.getProperty("schema.registry.url");
+            assertThat(registryUrl).as("serve's own registry API").matches("http://127\\.0\\.0\\.1:\\d+/registry");
         }
 
         void stop() throws Exception {
             thread.interrupt();
             CliRun run = result.get(60, TimeUnit.SECONDS);
             assertThat(run.err()).doesNotContain("Exception");
+            assertThat(run.out()).contains("Schema registry: " + registryUrl);
+        }
+
+        /** The subjects of serve's registry API, the one the other commands used through connection.properties. */
+        JsonNode subjects() throws Exception {
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                return Corpus.parse(http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(registryUrl + "/subjects")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            }
         }
     }
 
@@ -95,6 +112,8 @@ class ServeCommandIT {
                 CliRun replay = CliRun.of("replay", "--data-dir", data(), runId);
                 assertThat(replay.outLines()).hasSameSizeAs(persisted);
             }
+            assertThat(serve.subjects().toString()).contains("dev.runstream.avro.ChunkRecord",
+                    "dev.runstream.avro.RunSummary");
             for (String runId : runIds) {
                 String scenario = runId.substring("cli-".length());
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

@@ -50,4 +50,18 @@ class CompatibilityLevelTest {
         assertThatThrownBy(() -> RecordNameStrategy.subjectFor(Schema.create(Schema.Type.STRING)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STRING");
     }
+
+    @ParameterizedTest(name = "''{0}'' -> {1}")
+    @CsvSource({
+        "backward,              BACKWARD",
+        "' Full_Transitive ',   FULL_TRANSITIVE",
+        "NONE,                  NONE",
+        "sideways,              ''",
+        "'',                    ''",
+    })
+    void shouldParseLevelNamesInAnyCaseAsConfluentDoes(String name, String expected) {
+        assertThat(CompatibilityLevel.parse(name))
+            .isEqualTo(expected == null || expected.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(CompatibilityLevel.valueOf(expected)));
+    }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -144,6 +145,39 @@ class KafkaTopicSchemaRegistryIT {
                 .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
             assertThatThrownBy(() -> registry.idOf(subject, breaking))
                 .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+        }
+    }
+
+    @Test
+    void shouldCheckEachSubjectByItsOwnLevelAndKeepSettingsAcrossARestart() {
+        Schema breaking = SchemaBuilder.record("ChunkRecord").namespace("dev.runstream.avro").fields()
+            .requiredString("runId").requiredLong("seq").requiredString("mandatory").endRecord();
+        String subject = RecordNameStrategy.subjectFor(CHUNK_V1);
+        try (KafkaTopicSchemaRegistry registry = registry(); KafkaTopicSchemaRegistry other = registry()) {
+            registry.register(subject, CHUNK_V1);
+            assertThat(registry.globalCompatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
+
+            other.setCompatibility(Optional.of(subject), Optional.of(CompatibilityLevel.NONE));
+
+            assertThat(registry.compatibility(Optional.of(subject))).contains(CompatibilityLevel.NONE);
+            assertThat(registry.register(subject, breaking)).isEqualTo(2);
+            other.setCompatibility(Optional.empty(), Optional.of(CompatibilityLevel.FULL));
+            assertThat(registry.globalCompatibility()).isEqualTo(CompatibilityLevel.FULL);
+        }
+
+        try (KafkaTopicSchemaRegistry restarted = registry()) {
+            assertThat(restarted.compatibility(Optional.of(subject))).contains(CompatibilityLevel.NONE);
+            assertThat(restarted.globalCompatibility()).isEqualTo(CompatibilityLevel.FULL);
+            assertThat(restarted.versions(subject)).extracting(RegisteredSchema::version, RegisteredSchema::id)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1), org.assertj.core.groups.Tuple.tuple(2, 2));
+            assertThat(restarted.lookup(subject, breaking)).map(RegisteredSchema::version).contains(2);
+            assertThat(restarted.subjects()).containsExactly(subject);
+
+            restarted.setCompatibility(Optional.of(subject), Optional.empty());
+
+            assertThat(restarted.compatibility(Optional.of(subject))).isEmpty();
+            assertThat(restarted.violations(subject, CHUNK_V1, List.of(breaking)))
+                .as("FULL, from the global level, against the breaking version").isNotEmpty();
         }
     }
 }

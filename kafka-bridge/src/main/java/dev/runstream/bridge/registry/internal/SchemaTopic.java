@@ -3,8 +3,10 @@ package dev.runstream.bridge.registry.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runstream.bridge.registry.CompatibilityLevel;
 import dev.runstream.bridge.registry.SchemaRegistryException;
 import dev.runstream.bridge.registry.SchemaRegistryUnavailableException;
+import dev.runstream.bridge.registry.internal.SchemaLog.ConfigChange;
 import dev.runstream.bridge.registry.internal.SchemaLog.Registration;
 import dev.runstream.core.Deadline;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,12 +45,14 @@ import java.util.function.Consumer;
  * Kafka I/O of the schemas topic: one partition (one total order), {@code cleanup.policy=compact} (kept
  * forever). Each registration is appended under a key of its own (subject, version and a random writer
  * nonce), so compaction never merges two racing registrations and replay order stays the append order.
- * Value: JSON {@code {"subject", "version", "id", "schema"}}; a null value is a tombstone.
+ * Value: JSON {@code {"subject", "version", "id", "schema"}}; a null value is a tombstone. A compatibility
+ * setting is keyed by its scope alone ({@code {"config": true[, "subject"]}}), so compaction keeps the last one:
+ * value {@code {"config": true, ["subject",] "compatibilityLevel"}}, the level null when the setting was removed.
  */
 public final class SchemaTopic implements AutoCloseable {
 
-    /** A record read back: its offset, key, and registration (empty for a tombstone or unreadable value). */
-    public record Entry(long offset, byte[] key, Optional<Registration> registration) {
+    /** A record read back: its offset, key, and content (empty for a tombstone or unreadable value). */
+    public record Entry(long offset, byte[] key, Optional<SchemaLog.Record> record) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaTopic.class);
@@ -106,8 +110,29 @@ public final class SchemaTopic implements AutoCloseable {
         consumer.seekToBeginning(Set.of(partition));
     }
 
-    /** Appends a registration under a new unique key; returns its key and offset. */
-    public Entry append(Registration registration) {
+    /** Appends a record (a registration under a new unique key, a setting under its scope); returns its key and offset. */
+    public Entry append(SchemaLog.Record record) {
+        return switch (record) {
+            case Registration registration -> append(registration);
+            case ConfigChange change -> append(change);
+        };
+    }
+
+    private Entry append(ConfigChange change) {
+        ObjectNode key = JSON.createObjectNode().put("config", true);
+        change.subject().ifPresent(subject -> key.put("subject", subject));
+        ObjectNode value = key.deepCopy();
+        if (change.level().isPresent()) {
+            value.put("compatibilityLevel", change.level().get().name());
+        } else {
+            value.putNull("compatibilityLevel");
+        }
+        byte[] keyBytes = key.toString().getBytes(StandardCharsets.UTF_8);
+        long offset = send(keyBytes, value.toString().getBytes(StandardCharsets.UTF_8));
+        return new Entry(offset, keyBytes, Optional.of(change));
+    }
+
+    private Entry append(Registration registration) {
         ObjectNode key = JSON.createObjectNode()
             .put("subject", registration.subject())
             .put("version", registration.version())
@@ -156,12 +181,15 @@ public final class SchemaTopic implements AutoCloseable {
         }
     }
 
-    private Optional<Registration> decode(ConsumerRecord<byte[], byte[]> record) {
+    private Optional<SchemaLog.Record> decode(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return Optional.empty();
         }
         try {
             JsonNode value = JSON.readTree(record.value());
+            if (value.path("config").asBoolean(false)) {
+                return decodeConfig(value, record.offset());
+            }
             if (!value.path("subject").isTextual() || !value.path("version").isInt()
                 || !value.path("id").isInt() || !value.path("schema").isTextual()) {
                 LOG.warn("Skipping record without subject, version, id and schema in schemas topic {}@{}",
@@ -174,6 +202,18 @@ public final class SchemaTopic implements AutoCloseable {
             LOG.warn("Skipping unreadable record in schemas topic {}@{}", partition, record.offset(), e);
             return Optional.empty();
         }
+    }
+
+    private Optional<SchemaLog.Record> decodeConfig(JsonNode value, long offset) {
+        JsonNode subject = value.path("subject");
+        JsonNode level = value.path("compatibilityLevel");
+        Optional<CompatibilityLevel> parsed = level.isTextual() ? CompatibilityLevel.parse(level.asText()) : Optional.empty();
+        if ((!subject.isMissingNode() && !subject.isTextual()) || (!level.isNull() && parsed.isEmpty())) {
+            LOG.warn("Skipping compatibility setting with an unknown subject or level in schemas topic {}@{}",
+                partition, offset);
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigChange(subject.isTextual() ? Optional.of(subject.asText()) : Optional.empty(), parsed));
     }
 
     private SchemaRegistryUnavailableException unavailable(String what, Throwable cause) {

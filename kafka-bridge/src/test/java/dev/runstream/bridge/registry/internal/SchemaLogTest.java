@@ -1,6 +1,9 @@
 package dev.runstream.bridge.registry.internal;
 
+import dev.runstream.bridge.registry.CompatibilityLevel;
+import dev.runstream.bridge.registry.internal.SchemaLog.ConfigChange;
 import dev.runstream.bridge.registry.internal.SchemaLog.Registration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,5 +71,35 @@ class SchemaLogTest {
         }
         assertThat(replica.idOf("a", "s2")).isEqualTo(log.idOf("a", "s2")).contains(2);
         assertThat(replica.idOf("b", "s3")).isEmpty();
+    }
+
+    @Test
+    void shouldLetTheLastCompatibilitySettingOfAScopeWin() {
+        log.apply(new ConfigChange(Optional.of("a"), Optional.of(CompatibilityLevel.FULL)));
+        log.apply(new ConfigChange(Optional.empty(), Optional.of(CompatibilityLevel.NONE)));
+        log.apply(new ConfigChange(Optional.of("a"), Optional.of(CompatibilityLevel.FORWARD)));
+
+        assertThat(log.compatibility(Optional.of("a"))).contains(CompatibilityLevel.FORWARD);
+        assertThat(log.compatibility(Optional.of("b"))).isEmpty();
+        assertThat(log.compatibility(Optional.empty())).contains(CompatibilityLevel.NONE);
+
+        log.apply(new ConfigChange(Optional.of("a"), Optional.empty()));
+        log.apply(new ConfigChange(Optional.empty(), Optional.empty()));
+
+        assertThat(log.compatibility(Optional.of("a"))).isEmpty();
+        assertThat(log.compatibility(Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void shouldListSubjectsInNameOrderAndTheVersionsOfAnId() {
+        log.apply(log.next("b", "s1"));
+        log.apply(log.next("a", "s2"));
+        log.apply(log.next("a", "s1"));
+
+        assertThat(log.subjects()).containsExactly("a", "b");
+        assertThat(log.registrationsOf(1)).containsExactly(new Registration("a", 2, 1, "s1"),
+            new Registration("b", 1, 1, "s1"));
+        assertThat(log.registrationsOf(9)).isEmpty();
+        assertThat(log.registration("a", "s1")).contains(new Registration("a", 2, 1, "s1"));
     }
 }
