@@ -1,6 +1,6 @@
 export { Runstream, type RunSummary } from './runstream.js';
 export type { RunstreamOptions } from './connection.js';
-export type { ChunkSource, PublishOptions, PublishOutcome } from './run-publisher.js';
+export type { ChunkSource, ChunkStream, ChunkStreamReader, PublishOptions, PublishOutcome } from './run-publisher.js';
 export { RunstreamChatTransport, type RunstreamChatTransportOptions } from './chat-transport.js';
 export {
   RunstreamError,

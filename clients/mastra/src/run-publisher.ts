@@ -13,8 +13,18 @@ import type { RunstreamConnection } from './connection.js';
  * buffer, then follows), so reading one here takes nothing from the app's own readers.
  */
 export interface ChunkSource {
-  readonly fullStream: ReadableStream<unknown>;
+  readonly fullStream: ChunkStream;
   readonly runId?: string;
+}
+
+/** The part of a WHATWG `ReadableStream` (DOM's or `node:stream/web`'s) that `publish` uses. */
+export interface ChunkStream {
+  getReader(): ChunkStreamReader;
+}
+
+export interface ChunkStreamReader {
+  read(): Promise<{ done: true; value?: unknown } | { done: false; value: unknown }>;
+  cancel(reason?: unknown): Promise<void>;
 }
 
 export interface PublishOptions {
@@ -105,7 +115,7 @@ export class RunPublisher {
   private sourceDone = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
-  private reader: ReadableStreamDefaultReader<unknown> | undefined;
+  private reader: ChunkStreamReader | undefined;
   private requests = 0;
   private retries = 0;
   private duplicates = 0;
