@@ -151,7 +151,13 @@ export class RunPublisher {
       onAbort();
     }
     void this.read();
-    return this.send().finally(() => signal?.removeEventListener('abort', onAbort));
+    return this.send()
+      .catch((error: unknown) => {
+        // A refusal or a lost Runstream also stops the reading: nothing more would be sent.
+        this.fail(error instanceof Error ? error : new Error(String(error)));
+        throw this.failure;
+      })
+      .finally(() => signal?.removeEventListener('abort', onAbort));
   }
 
   private async read(): Promise<void> {
@@ -290,6 +296,8 @@ export class RunPublisher {
       return;
     }
     this.failure = error;
+    this.pending.length = 0;
+    this.pendingBytes = 0;
     // Cancelling this reader detaches it from the output; the app's readers are other streams.
     this.reader?.cancel(error).catch(() => undefined);
     this.notify();

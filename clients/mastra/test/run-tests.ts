@@ -8,7 +8,7 @@ import { startServe } from './support/serve.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(here, '../..');
 const serve = process.env.RUNSTREAM_URL ? undefined : await startServe(packageDir);
-const url = process.env.RUNSTREAM_URL ?? serve!.url;
+const url = process.env.RUNSTREAM_URL || serve!.url;
 console.log(`runstream serve at ${url}`);
 const files = readdirSync(here).filter((name) => name.endsWith('.test.js')).sort().map((name) => join(here, name));
 const code = await new Promise<number>((done) => {
