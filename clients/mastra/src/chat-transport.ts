@@ -21,6 +21,11 @@ export interface RunstreamChatTransportOptions<M extends UIMessage> extends Runs
   maxReconnects?: number;
   /** Delay before a reconnection in ms, doubled per failure in a row (default 250). */
   reconnectDelayMs?: number;
+  /**
+   * A connection that brings no byte for this long (Runstream's heartbeats included) is given up and resumed with
+   * `Last-Event-ID`; keep it above `http.sse.heartbeat.interval.ms` (default 45 000).
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -34,6 +39,7 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
   private readonly runs = new Map<string, { runId: string; lastEventId: string | undefined }>();
   private readonly maxReconnects: number;
   private readonly reconnectDelayMs: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(private readonly options: RunstreamChatTransportOptions<M>) {
     if (typeof options.startRun !== 'function') {
@@ -42,6 +48,7 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
     this.connection = new RunstreamConnection(options);
     this.maxReconnects = options.maxReconnects ?? 5;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 250;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 45_000;
   }
 
   async sendMessages(options: SendOptions<M>): Promise<ReadableStream<UIMessageChunk>> {
@@ -78,6 +85,7 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
     const connection = this.connection;
     const maxReconnects = this.maxReconnects;
     const baseDelay = this.reconnectDelayMs;
+    const idleTimeoutMs = this.idleTimeoutMs;
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     let events: AsyncGenerator<{ data: string; event: string; id: string | undefined }> | undefined;
@@ -91,8 +99,11 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
               if (state.lastEventId !== undefined) {
                 headers['Last-Event-ID'] = state.lastEventId;
               }
+              const attempt = new AbortController();
+              const onAbort = () => attempt.abort(abort.signal.reason);
+              abort.signal.addEventListener('abort', onAbort, { once: true });
               const response = await connection.fetch(connection.runUrl(state.runId, '/stream?format=ui'), {
-                headers, signal: abort.signal,
+                headers, signal: attempt.signal,
               });
               if (!response.ok || !response.body) {
                 const text = await response.text();
@@ -100,7 +111,10 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
                   + `the UI stream of run '${state.runId}': ${text.slice(0, 300)}`));
                 return;
               }
-              events = readSse(response.body);
+              events = readSse(response.body.pipeThrough(idleWatchdog(idleTimeoutMs, () => {
+                abort.signal.removeEventListener('abort', onAbort);
+                attempt.abort(new Error(`no byte from Runstream for ${idleTimeoutMs} ms`));
+              })));
             }
             const next = await events.next();
             if (next.done) {
@@ -112,6 +126,7 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
             }
             if (data === '[DONE]') {
               controller.close();
+              void events.return(undefined);
               return;
             }
             failures = 0;
@@ -119,6 +134,7 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
             controller.enqueue(JSON.parse(data) as UIMessageChunk);
             return;
           } catch (error) {
+            void events?.return(undefined);
             events = undefined;
             if (abort.signal.aborted) {
               controller.error(abort.signal.reason);
@@ -139,4 +155,23 @@ export class RunstreamChatTransport<M extends UIMessage = UIMessage> implements 
       },
     });
   }
+}
+
+/** Passes bytes through; calls `onIdle` once when none came for `timeoutMs`. */
+function idleWatchdog(timeoutMs: number, onIdle: () => void): TransformStream<Uint8Array, Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onIdle, timeoutMs);
+    // A stream given up without an end must not keep a Node process alive.
+    (timer as { unref?: () => void }).unref?.();
+  };
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start: arm,
+    transform(bytes, controller) {
+      arm();
+      controller.enqueue(bytes);
+    },
+    flush: () => clearTimeout(timer),
+  });
 }

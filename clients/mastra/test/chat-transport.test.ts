@@ -84,6 +84,25 @@ describe('RunstreamChatTransport', () => {
     assert.deepEqual(chunks, (await readRunSse(outcome.runId, 'ui')).map((event) => event.chunk));
   });
 
+  it('shouldGiveUpAConnectionThatGoesSilentAndResumeWithoutGapOrDuplicate', async () => {
+    // The first SSE connection stays open but brings nothing after a few events, heartbeats included.
+    const proxy = await FaultyProxy.start(RUNSTREAM_URL, { stallAfterResponseBytes: (i) => (i === 0 ? 700 : undefined) });
+    proxies.push(proxy);
+    const published: Promise<PublishOutcome>[] = [];
+    const texts: Promise<string>[] = [];
+    const deltas = Array.from({ length: 30 }, (_, i) => `word${i} `);
+    const transport = new RunstreamChatTransport({ url: proxy.url, reconnectDelayMs: 20, idleTimeoutMs: 1_500,
+      startRun: startRunWith(deltas, 10, published, texts) });
+    const stream = await transport.sendMessages({ chatId: 'chat-4', messages: [userMessage], trigger: 'submit-message',
+      messageId: undefined, abortSignal: undefined } as never);
+    const chunks = await drain(stream as never);
+    const outcome = await published[0]!;
+    assert.equal(proxy.stalls, 1);
+    assert.ok(proxy.connections >= 2);
+    assert.equal(textOf(await lastMessage(chunks)), await texts[0]!);
+    assert.deepEqual(chunks, (await readRunSse(outcome.runId, 'ui')).map((event) => event.chunk));
+  });
+
   it('shouldLetDefaultChatTransportReconnectToARunFromRunstream', async () => {
     const out = await textAgent(Array.from({ length: 20 }, (_, i) => `t${i} `), 20).stream('Go');
     const sent = runstream.publish(out);

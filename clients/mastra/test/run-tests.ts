@@ -12,7 +12,7 @@ const url = process.env.RUNSTREAM_URL || serve!.url;
 console.log(`runstream serve at ${url}`);
 const files = readdirSync(here).filter((name) => name.endsWith('.test.js')).sort().map((name) => join(here, name));
 const code = await new Promise<number>((done) => {
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...files], {
     stdio: 'inherit',
     env: { ...process.env, RUNSTREAM_URL: url },
   });

@@ -3,6 +3,8 @@ import net from 'node:net';
 export interface ProxyBehaviour {
   /** For the connection numbered `index` (from 0): forward this many response bytes, then cut both sides. */
   cutAfterResponseBytes?: (index: number) => number | undefined;
+  /** For the connection numbered `index`: forward this many response bytes, then drop the rest, keeping it open. */
+  stallAfterResponseBytes?: (index: number) => number | undefined;
   /** Delay in ms before each response piece is forwarded. */
   responseDelayMs?: number;
 }
@@ -11,6 +13,7 @@ export interface ProxyBehaviour {
 export class FaultyProxy {
   connections = 0;
   cuts = 0;
+  stalls = 0;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
@@ -22,6 +25,7 @@ export class FaultyProxy {
       client.on('close', () => this.sockets.delete(client));
       upstream.on('close', () => this.sockets.delete(upstream));
       let budget = behaviour.cutAfterResponseBytes?.(index);
+      let stallBudget = behaviour.stallAfterResponseBytes?.(index);
       const cut = () => {
         this.cuts++;
         client.destroy();
@@ -31,6 +35,18 @@ export class FaultyProxy {
       upstream.on('data', (data) => {
         const forward = () => {
           if (client.destroyed) {
+            return;
+          }
+          if (stallBudget !== undefined) {
+            if (stallBudget === 0) {
+              return;
+            }
+            const passed = data.subarray(0, stallBudget);
+            stallBudget = data.length >= stallBudget ? 0 : stallBudget - data.length;
+            if (stallBudget === 0) {
+              this.stalls++;
+            }
+            client.write(passed);
             return;
           }
           if (budget !== undefined) {
