@@ -112,6 +112,8 @@ export class RunPublisher {
   private pendingBytes = 0;
   private sentSequence: number;
   private readonly firstSequence: number;
+  /** Aborted on failure: the request in flight is given up at once. */
+  private readonly stopped = new AbortController();
   private sourceDone = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
@@ -169,7 +171,7 @@ export class RunPublisher {
         if (done) {
           break;
         }
-        const line = JSON.stringify(value);
+        const line = serialized(this.runId, sequence, value);
         const bytes = encoder.encode(line).length + 1;
         if (this.pending.length + 1 > this.settings.maxBufferedChunks
             || this.pendingBytes + bytes > this.settings.maxBufferedBytes) {
@@ -182,7 +184,8 @@ export class RunPublisher {
         this.notify();
       }
     } catch (error) {
-      this.fail(new RunstreamError(this.runId, `reading the output of run '${this.runId}' failed`, { cause: error }));
+      this.fail(error instanceof RunstreamError ? error
+        : new RunstreamError(this.runId, `reading the output of run '${this.runId}' failed`, { cause: error }));
     } finally {
       this.sourceDone = true;
       this.notify();
@@ -207,6 +210,9 @@ export class RunPublisher {
       }
       const batch = this.takeBatch();
       await this.deliver(batch);
+      if (this.failure !== undefined) {
+        throw this.failure;
+      }
       this.pending.splice(0, batch.length);
       this.pendingBytes -= batch.reduce((sum, chunk) => sum + chunk.bytes, 0);
       this.sentSequence += batch.length;
@@ -287,8 +293,7 @@ export class RunPublisher {
   }
 
   private requestSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
-    return this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    return AbortSignal.any([AbortSignal.timeout(this.settings.requestTimeoutMs), this.stopped.signal]);
   }
 
   private fail(error: Error): void {
@@ -298,6 +303,7 @@ export class RunPublisher {
     this.failure = error;
     this.pending.length = 0;
     this.pendingBytes = 0;
+    this.stopped.abort(error);
     // Cancelling this reader detaches it from the output; the app's readers are other streams.
     this.reader?.cancel(error).catch(() => undefined);
     this.notify();
@@ -316,6 +322,19 @@ export class RunPublisher {
       });
     }
   }
+}
+
+function serialized(runId: string, sequence: number, chunk: unknown): string {
+  let line: string | undefined;
+  try {
+    line = JSON.stringify(chunk);
+  } catch (error) {
+    throw new RunstreamError(runId, `chunk ${sequence} of run '${runId}' cannot be serialized as JSON`, { cause: error });
+  }
+  if (line === undefined) {
+    throw new RunstreamError(runId, `chunk ${sequence} of run '${runId}' is not a JSON value: ${String(chunk)}`);
+  }
+  return line;
 }
 
 function refusal(runId: string, first: number, status: number, reply: unknown): RunstreamRefusedError {

@@ -123,7 +123,7 @@ describe('publish', () => {
   });
 
   it('shouldFailWithBufferOverflowWhenRunstreamIsSlowerThanTheBufferCoversAndLeaveTheAppAlone', async () => {
-    const proxy = await FaultyProxy.start(RUNSTREAM_URL, { responseDelayMs: 1_500 });
+    const proxy = await FaultyProxy.start(RUNSTREAM_URL, { responseDelayMs: 3_000 });
     proxies.push(proxy);
     const slow = new Runstream({ url: proxy.url });
     const out = await textAgent(Array.from({ length: 40 }, (_, i) => `w${i} `), 2).stream('Count');
@@ -135,6 +135,6 @@ describe('publish', () => {
     assert.equal(overflow.runId, out.runId);
     assert.ok(text.startsWith('w0 w1 '));
     assert.equal(seen.at(-1)!.type, 'finish');
-    assert.ok(Date.now() - started < 5_000, 'the app was not held up by the slow Runstream');
+    assert.ok(Date.now() - started < 2_500, 'neither the app nor the failure waited for the slow reply');
   });
 });
