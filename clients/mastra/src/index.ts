@@ -1,0 +1,11 @@
+export { Runstream, type RunSummary } from './runstream.js';
+export type { RunstreamOptions } from './connection.js';
+export type { ChunkSource, ChunkStream, ChunkStreamReader, PublishOptions, PublishOutcome } from './run-publisher.js';
+export { RunstreamChatTransport, type RunstreamChatTransportOptions } from './chat-transport.js';
+export {
+  RunstreamError,
+  RunstreamRefusedError,
+  RunstreamUnavailableError,
+  RunstreamBufferOverflowError,
+  type RejectedChunk,
+} from './errors.js';
