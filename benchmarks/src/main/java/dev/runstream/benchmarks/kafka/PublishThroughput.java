@@ -28,11 +28,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Publish throughput for 1, 100 and 1 000 concurrent runs: {@code KafkaRunPublisher.accept} against a raw
  * {@code KafkaProducer.send} of the same bytes (the Avro frames the publisher writes, encoded ahead of time) with
- * the same key, headers, and producer settings, to the same topics.
+ * the same key, headers, and producer settings, to topics made the same way.
  *
  * <p>Topic creation is not timed on either side: each run's first chunk is written through the publisher first
- * (which creates the run's topic), then the raw producer writes one record to every topic (so it holds their
- * metadata too). Then, after one untimed warm-up round per side, the sides take turns (the order alternates by
+ * (which creates the run's topic); the raw sides write to a second set of run topics, made ahead with the same
+ * settings (their records' sequence headers follow the mix, not the runs' numbering), and the raw producer writes
+ * one record to each of those first (so it holds their metadata too). Then, after one untimed warm-up round per side, the sides take turns (the order alternates by
  * round): the same writer threads write the same number of chunks, cycling through the corpus mix of each of their
  * runs, and a round ends when Kafka has acknowledged every chunk. A second raw side ("raw+encode") also maps and
  * encodes each chunk in its writer threads, as the publisher's sender thread does: it tells the encoding's share of
@@ -92,7 +93,11 @@ public final class PublishThroughput {
             }
             frames.add(runFrames);
         }
-        List<String> topics = runIds.stream().map(config.topics()::runTopic).toList();
+        // The raw sides write to topics of their own, made with the same settings: their records carry sequence
+        // headers in mix order, which would break the run topics' one-by-one numbering for the publisher's next leg.
+        RunstreamConfig rawConfig = env.config(prefix + "-raw", Map.of());
+        List<String> topics = runIds.stream().map(rawConfig.topics()::runTopic).toList();
+        env.createRunTopics(rawConfig, topics);
         Schedule schedule = new Schedule(runs, mix.size(), Math.min(runs, MAX_WRITERS));
         long bytesPerRound = schedule.bytes(frames, settings.publishChunks());
 
