@@ -53,7 +53,14 @@ public final class SseBridgeProcess {
                 Duration.ofMillis(bridgeConfig.getLong(BridgeConfig.SSE_LINGER_MS_CONFIG)));
         RunAggregator aggregator = new RunAggregator(config, registry);
         RunEraser eraser = new RunEraser(config, registry);
-        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                config.clientProperties("admin"))) {
+            dev.runstream.bridge.aggregate.RunAggregationTopology.createTopics(admin, config);
+        }
+        dev.runstream.bridge.control.RunControl control = new dev.runstream.bridge.control.RunControl(config,
+                java.time.Clock.systemUTC());
+        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator,
+                new dev.runstream.bridge.subscribe.RunSummaryReader(config, registry)::summary, eraser, control));
         System.out.println("READY " + bridge.port());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -53,7 +53,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
  *       ({@code source.mode=ingest}) — drops transient chunks by header and writes the rest, bytes and headers
  *       unchanged, to {@code {prefix}.chunks}, keyed per chunk ({@link ChunkKey}: {@code <runId>/<sequence>}) and
  *       partitioned by run id ({@link RunIdPartitioner});</li>
- *   <li>{@code {prefix}.chunks} is decoded and folded with {@code RunFold} per run by {@link RunSummaryProcessor} into
+ *   <li>{@code {prefix}.chunks} and {@code {prefix}.run-control} (cancel requests, partitioned alike) are decoded and
+ *       folded with {@code RunFold} per run by {@link RunSummaryProcessor} into
  *       the persistent store {@code run-summaries} (keyed by run id), whose changes go to the compacted
  *       {@code {prefix}.run-summaries}, keyed by run id.</li>
  * </ol>
@@ -124,8 +125,8 @@ public final class RunAggregationTopology {
         RunTopics topics = config.topics();
         builder.addStateStore(summaryStore(config, summaries));
         KStream<String, Checked<FoldInput>> checked = builder
-                .stream(topics.chunks(), rawRecords().withName("chunks-source"))
-                .processValues(() -> new ChunkAcceptor(chunkRecords), Named.as("decode-chunks"));
+                .stream(List.of(topics.chunks(), topics.runControl()), rawRecords().withName("chunks-source"))
+                .processValues(() -> new ChunkAcceptor(chunkRecords, topics.runControl()), Named.as("decode-chunks"));
         deadLetters(checked, topics, "chunks");
         Duration emitInterval = Duration.ofMillis(config.getLong(RunstreamConfig.AGGREGATOR_COMMIT_INTERVAL_MS_CONFIG));
         long abandonAfterMs = config.getLong(RunstreamConfig.RUN_ABANDON_AFTER_MS_CONFIG);
@@ -174,8 +175,8 @@ public final class RunAggregationTopology {
     /**
      * Creates the topics the topology reads and writes, if they do not exist yet: {@code {prefix}.chunks}
      * ({@code compact,delete}) and the compacted {@code {prefix}.run-summaries} ({@code chunks.topic.partitions} each,
-     * {@code max.compaction.lag.ms} from {@code erase.max.compaction.lag.ms}), {@code {prefix}.dead-letters}
-     * (one partition), and {@code {prefix}.ingest} ({@code ingest.topic.partitions}, ingest mode) or the anchor run
+     * {@code max.compaction.lag.ms} from {@code erase.max.compaction.lag.ms}), {@code {prefix}.run-control} (as many
+     * partitions as {@code {prefix}.chunks} has), {@code {prefix}.dead-letters} (one partition), and {@code {prefix}.ingest} ({@code ingest.topic.partitions}, ingest mode) or the anchor run
      * topic (pattern mode). Topics that exist are left as they are.
      *
      * @return the names of the topics this call created
@@ -198,6 +199,20 @@ public final class RunAggregationTopology {
             wanted.add(new NewTopic(topics.ingest(),
                     Optional.of(config.getInt(RunstreamConfig.INGEST_TOPIC_PARTITIONS_CONFIG)), shared));
         }
+        List<String> created = new ArrayList<>(create(admin, wanted));
+        int chunkPartitions = partitionCount(admin, topics.chunks());
+        created.addAll(create(admin, List.of(new NewTopic(topics.runControl(), Optional.of(chunkPartitions), shared))));
+        int controlPartitions = partitionCount(admin, topics.runControl());
+        if (controlPartitions != chunkPartitions) {
+            throw new RunstreamException(topics.runControl() + " has " + controlPartitions + " partitions and "
+                    + topics.chunks() + " " + chunkPartitions + ": they must have as many, so that a run's cancel "
+                    + "requests reach the task that holds its summary; recreate " + topics.runControl()
+                    + " with " + chunkPartitions);
+        }
+        return List.copyOf(created);
+    }
+
+    private static List<String> create(Admin admin, List<NewTopic> wanted) {
         List<String> created = new ArrayList<>();
         for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(wanted).values().entrySet()) {
             try {
@@ -213,7 +228,19 @@ public final class RunAggregationTopology {
                 throw new RunstreamException("interrupted while creating topic " + result.getKey(), e);
             }
         }
-        return List.copyOf(created);
+        return created;
+    }
+
+    private static int partitionCount(Admin admin, String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new RunstreamException("could not describe topic " + topic + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("interrupted while describing topic " + topic, e);
+        }
     }
 
     /** {@code {prefix}.run.--anchor}: see {@link #ANCHOR_RUN_ID}. */

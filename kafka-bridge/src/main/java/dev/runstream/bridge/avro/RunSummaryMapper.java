@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.runstream.bridge.avro.internal.BodyFields;
 import dev.runstream.core.chunk.Usage;
+import dev.runstream.core.fold.CancelRequest;
 import dev.runstream.core.fold.FoldState;
 import dev.runstream.core.fold.RunKind;
 import dev.runstream.core.fold.RunStatus;
@@ -46,6 +47,8 @@ public final class RunSummaryMapper {
                 .setTransientCount(s.transientCount())
                 .setLastSequence(s.lastSequence())
                 .setFoldState(foldState(s.foldState()))
+                .setCancel(s.cancel().map(c -> new dev.runstream.avro.CancelRequest(c.cancelId(), c.requestedBy(),
+                        c.requestedAt(), c.reason())).orElse(null))
                 .build();
     }
 
@@ -63,6 +66,8 @@ public final class RunSummaryMapper {
                 node(r.getErrorJson()), node(r.getResultJson()),
                 Optional.ofNullable(r.getFirstChunkAt()), Optional.ofNullable(r.getLastChunkAt()),
                 Optional.ofNullable(r.getFinishedAt()), r.getChunkCount(), r.getTransientCount(), r.getLastSequence(),
+                Optional.ofNullable(r.getCancel()).map(c -> new CancelRequest(c.getCancelId(), c.getRequestedBy(),
+                        c.getRequestedAt(), c.getReason())),
                 fold == null ? FoldState.INITIAL : new FoldState(fold.getStepText(), fold.getLastStepText(),
                         fold.getStepHasTools(), fold.getAnyStepHadTools(), fold.getWasSuspended()));
     }

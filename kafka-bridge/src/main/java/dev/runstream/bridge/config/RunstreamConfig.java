@@ -53,6 +53,7 @@ public final class RunstreamConfig extends AbstractConfig {
             "http.sse.window.chunks", LIVE_WINDOW_CHUNKS_CONFIG);
     public static final String RUN_ABANDON_AFTER_MS_CONFIG = "run.abandon.after.ms";
     public static final String ERASE_MAX_COMPACTION_LAG_MS_CONFIG = "erase.max.compaction.lag.ms";
+    public static final String RUN_CANCEL_GRACE_MS_CONFIG = "run.cancel.grace.ms";
 
     /** {@link SourceMode#PATTERN}'s setting. */
     public static final String SOURCE_MODE_PATTERN = "pattern";
@@ -136,6 +137,12 @@ public final class RunstreamConfig extends AbstractConfig {
                             + "checked every tenth of this time (at least every 60 s, at most every second). "
                             + "Suspended, paused, waiting and pending runs wait for a person or an event and are "
                             + "never abandoned. -1: never.")
+            .define(RUN_CANCEL_GRACE_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.MEDIUM,
+                    "How long a run's writer has, after a cancel request, to end the run itself (Mastra's abort "
+                            + "and finish). A run still not ended by then is ended for it: the serve instance that "
+                            + "holds the run's summary writes an abort and a finish (a workflow: workflow-canceled "
+                            + "and workflow-finish) to the run, so that its summary says canceled and its readers "
+                            + "see the end.")
             .define(ERASE_MAX_COMPACTION_LAG_MS_CONFIG, Type.LONG, 24L * 60 * 60 * 1000, minusOneOrPositive(),
                     Importance.LOW,
                     "max.compaction.lag.ms of the compacted topics the aggregator creates (<prefix>.chunks, "

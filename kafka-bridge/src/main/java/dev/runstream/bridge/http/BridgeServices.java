@@ -2,24 +2,27 @@ package dev.runstream.bridge.http;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.control.RunControl;
 import dev.runstream.bridge.lifecycle.RunEraser;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
+import dev.runstream.bridge.subscribe.RunSummaryLookup;
 import dev.runstream.bridge.registry.SchemaRegistryStore;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the HTTP bridge serves from: the publisher (ingest), the fan-out (SSE), the aggregator (queries), the
- * eraser (delete) and, when Runstream keeps the schemas itself, the registry it serves over the Confluent REST API.
+ * What the HTTP bridge serves from: the publisher (ingest), the fan-out (SSE), the aggregator and the summaries
+ * lookup (queries), the eraser (delete), run control (cancel) and, when Runstream keeps the schemas itself, the registry it serves over the Confluent REST API.
  */
 public record BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher, LiveRunFanout fanout,
-        RunAggregator aggregator, RunEraser eraser, Optional<SchemaRegistryStore> servedRegistry) {
+        RunAggregator aggregator, RunSummaryLookup summaries, RunEraser eraser, RunControl control,
+        Optional<SchemaRegistryStore> servedRegistry) {
 
     /** Services without a registry to serve. */
     public BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher, LiveRunFanout fanout,
-            RunAggregator aggregator, RunEraser eraser) {
-        this(config, publisher, fanout, aggregator, eraser, Optional.empty());
+            RunAggregator aggregator, RunSummaryLookup summaries, RunEraser eraser, RunControl control) {
+        this(config, publisher, fanout, aggregator, summaries, eraser, control, Optional.empty());
     }
 
     public BridgeServices {
@@ -27,7 +30,9 @@ public record BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher
         Objects.requireNonNull(publisher, "publisher");
         Objects.requireNonNull(fanout, "fanout");
         Objects.requireNonNull(aggregator, "aggregator");
+        Objects.requireNonNull(summaries, "summaries");
         Objects.requireNonNull(eraser, "eraser");
+        Objects.requireNonNull(control, "control");
         Objects.requireNonNull(servedRegistry, "servedRegistry");
     }
 }

@@ -9,6 +9,7 @@ import dev.runstream.bridge.http.internal.BridgeMetrics;
 import dev.runstream.bridge.http.internal.CorsHandler;
 import dev.runstream.bridge.http.internal.IngestHandler;
 import dev.runstream.bridge.http.internal.OwnerForwarder;
+import dev.runstream.bridge.http.internal.RunControlHandlers;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
 import dev.runstream.bridge.http.internal.auth.HttpAuth;
@@ -59,7 +60,7 @@ public final class HttpBridge implements AutoCloseable {
     private volatile Routes routes;
 
     private record Routes(BridgeServices services, IngestHandler ingest, RunStreamSseHandler stream,
-            RunQueryHandlers queries, java.util.Optional<RegistryRoutes> registry) {
+            RunQueryHandlers queries, RunControlHandlers control, java.util.Optional<RegistryRoutes> registry) {
     }
 
     private HttpBridge(BridgeConfig config, Javalin app) {
@@ -101,6 +102,10 @@ public final class HttpBridge implements AutoCloseable {
                     RouteAccess.RUN_READ);
             javalin.routes.get("/v1/runs/{runId}", ctx -> bridge[0].routes().queries().summary(ctx),
                     RouteAccess.RUN_READ);
+            javalin.routes.post("/v1/runs/{runId}/cancel", ctx -> bridge[0].routes().control().cancel(ctx),
+                    RouteAccess.RUN_CANCEL);
+            javalin.routes.get("/v1/runs/{runId}/control", ctx -> bridge[0].routes().control().poll(ctx),
+                    RouteAccess.RUN_WRITE);
             javalin.routes.get("/v1/runs", ctx -> bridge[0].routes().queries().list(ctx), RouteAccess.ADMIN);
             javalin.routes.delete("/v1/runs/{runId}", ctx -> bridge[0].delete(ctx), RouteAccess.ADMIN);
             javalin.routes.post("/v1/tokens", auth.tokens()::mint, RouteAccess.ADMIN);
@@ -158,14 +163,17 @@ public final class HttpBridge implements AutoCloseable {
         RunstreamConfig runstream = services.config();
         OwnerForwarder forwarder = new OwnerForwarder(Duration.ofMillis(
                 config.getLong(BridgeConfig.FORWARD_TIMEOUT_MS_CONFIG)));
+        RunControlHandlers control = new RunControlHandlers(services.control(), services.summaries(),
+                runstream.getLong(RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG));
         routes = new Routes(services,
                 new IngestHandler(services.publisher(), config.getInt(BridgeConfig.INGEST_MAX_CHUNK_BYTES_CONFIG),
-                        metrics),
+                        metrics, control),
                 new RunStreamSseHandler(services.fanout(), metrics,
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS_CONFIG)),
                         Duration.ofMillis(config.getLong(BridgeConfig.SSE_HISTORY_TIMEOUT_MS_CONFIG)),
                         runstream.getLong(RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG)),
                 new RunQueryHandlers(services.aggregator(), forwarder, advertised()),
+                control,
                 services.servedRegistry().map(RegistryRoutes::new));
         metrics.gauge("runstream.sse.readers", "Open SSE readers (run followers)", services.fanout(),
                 fanout -> fanout.followers());

@@ -2,6 +2,8 @@ package dev.runstream.bridge.node;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.control.CanceledRunCloser;
+import dev.runstream.bridge.control.RunControl;
 import dev.runstream.bridge.http.BridgeConfig;
 import dev.runstream.bridge.http.BridgeServices;
 import dev.runstream.bridge.http.HttpBridge;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Runstream instance on a Kafka cluster, wired as {@code serve} runs it: the HTTP/SSE bridge (started first, so
  * that its port is the aggregator's {@code application.server}), the schema registry, the run aggregator, the topic
- * reaper (when run topics are deleted after use), the publisher, the live fan-out and the run eraser. Instances with
+ * reaper (when run topics are deleted after use), the publisher, the live fan-out, the run eraser and run control (cancel requests, and ending canceled runs
+ * whose writer is gone). Instances with
  * the same prefix and application id share the work. Closing stops everything, last started first.
  */
 public final class RunstreamNode implements AutoCloseable {
@@ -48,6 +51,7 @@ public final class RunstreamNode implements AutoCloseable {
     private KafkaRunPublisher publisher;
     private LiveRunFanout fanout;
     private RunTopicReaper reaper;
+    private RunControl control;
     private String httpHost;
     private Optional<SchemaRegistryStore> servedRegistry = Optional.empty();
 
@@ -94,7 +98,11 @@ public final class RunstreamNode implements AutoCloseable {
             reaper = started(new RunTopicReaper(config, aggregator, publisher, fanout, admin, Clock.systemUTC()));
         }
         RunEraser eraser = started(new RunEraser(config, registry));
-        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, eraser, servedRegistry));
+        control = started(new RunControl(config, Clock.systemUTC()));
+        started(new CanceledRunCloser(control, Duration.ofMillis(config.getLong(
+                RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG)), aggregator::holds, runs, publisher, Clock.systemUTC()));
+        bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, runs, eraser, control,
+                servedRegistry));
     }
 
     private <T extends AutoCloseable> T started(T component) {
@@ -120,6 +128,11 @@ public final class RunstreamNode implements AutoCloseable {
 
     public LiveRunFanout fanout() {
         return fanout;
+    }
+
+    /** Cancel requests: made here, heard from every instance. */
+    public RunControl control() {
+        return control;
     }
 
     /** The run topic reaper, when run topics are deleted after use. */

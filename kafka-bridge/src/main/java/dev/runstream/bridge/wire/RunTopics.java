@@ -100,6 +100,14 @@ public final class RunTopics {
         return prefix + ".ingest";
     }
 
+    /**
+     * {@code prefix.run-control}: requests to runs' writers (cancel), keyed by run id, partitioned as
+     * {@link #chunks()} so that the aggregator reads a run's requests in the task that holds its summary.
+     */
+    public String runControl() {
+        return prefix + ".run-control";
+    }
+
     /** {@code prefix._schemas}: the embedded schema registry's compacted topic. */
     public String schemas() {
         return prefix + "._schemas";

@@ -110,6 +110,12 @@ final class TopologyFixture implements AutoCloseable {
         pipe(runId, runId, null, headers);
     }
 
+    /** Writes a cancel request for {@code runId} to the run-control topic, as {@code RunControl} does. */
+    void requestCancel(String runId, dev.runstream.core.fold.CancelRequest request) {
+        pipeTo(topics.runControl(), runId, dev.runstream.bridge.wire.ControlRecord.cancelValue(runId, request),
+                new org.apache.kafka.common.header.internals.RecordHeaders());
+    }
+
     /** The chunks of a corpus file, attributed to {@code runId}, numbered from {@code firstSequence}. */
     static List<StoredChunk> corpus(String scenario, String file, String runId, long firstSequence) {
         List<StoredChunk> out = new ArrayList<>();

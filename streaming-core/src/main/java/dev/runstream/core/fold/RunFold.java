@@ -61,6 +61,22 @@ public final class RunFold {
         return b.build();
     }
 
+    /**
+     * The summary once {@code request} asked for the run to be canceled: the request is recorded ({@link
+     * RunSummary#cancel()}), the status is left as it is: the run ends when its chunks say so (Mastra's {@code abort}
+     * then {@code finish}, or a workflow's {@code workflow-canceled}). Only the first request counts, and only while
+     * the run has not ended: a request for a terminal run, or after another, returns the summary as it is.
+     */
+    public static RunSummary requestCancel(RunSummary summary, CancelRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (summary.isTerminal() || summary.cancel().isPresent()) {
+            return summary;
+        }
+        RunSummary.Builder b = summary.toBuilder();
+        b.cancel = request;
+        return b.build();
+    }
+
     /** A running fold for one run, for callers that fold many chunks and look at the summary now and then. */
     public static Accumulator accumulator(String runId) {
         return new Accumulator(RunSummary.empty(runId));

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param result          a workflow's final output ({@code finalWorkflowResult}), or a {@link MissingNode}
  * @param lastSequence    the sequence number of the last chunk folded in, {@code -1} before any
  * @param transientCount  how many of {@code chunkCount} were transient
+ * @param cancel          the first request to cancel the run, while it had not ended ({@link RunFold#requestCancel})
  * @param foldState       what the fold needs to go on; not a summary value
  */
 public record RunSummary(
@@ -43,6 +44,7 @@ public record RunSummary(
         long chunkCount,
         long transientCount,
         long lastSequence,
+        Optional<CancelRequest> cancel,
         FoldState foldState) {
 
     public RunSummary {
@@ -61,6 +63,7 @@ public record RunSummary(
         Objects.requireNonNull(firstChunkAt, "firstChunkAt");
         Objects.requireNonNull(lastChunkAt, "lastChunkAt");
         Objects.requireNonNull(finishedAt, "finishedAt");
+        Objects.requireNonNull(cancel, "cancel");
         Objects.requireNonNull(foldState, "foldState");
     }
 
@@ -68,7 +71,7 @@ public record RunSummary(
     public static RunSummary empty(String runId) {
         return new RunSummary(runId, RunKind.AGENT, RunStatus.RUNNING, "", "", "", Optional.empty(), Usage.EMPTY,
                 List.of(), List.of(), MissingNode.getInstance(), MissingNode.getInstance(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, 0, -1, FoldState.INITIAL);
+                Optional.empty(), Optional.empty(), 0, 0, -1, Optional.empty(), FoldState.INITIAL);
     }
 
     /** How many steps the run took ({@code stepCount} in Mastra's terms for an agent). */
@@ -105,6 +108,7 @@ public record RunSummary(
         long chunkCount;
         long transientCount;
         long lastSequence;
+        CancelRequest cancel;
         final StringBuilder stepText;
         String lastStepText;
         boolean stepHasTools;
@@ -130,6 +134,7 @@ public record RunSummary(
             chunkCount = from.chunkCount;
             transientCount = from.transientCount;
             lastSequence = from.lastSequence;
+            cancel = from.cancel.orElse(null);
             stepText = new StringBuilder(from.foldState.stepText());
             lastStepText = from.foldState.lastStepText();
             stepHasTools = from.foldState.stepHasTools();
@@ -141,7 +146,7 @@ public record RunSummary(
             return new RunSummary(runId, kind, status, name, text.toString(), reasoningText.toString(),
                     Optional.ofNullable(finishReason), usage, steps, toolCalls, error, result,
                     Optional.ofNullable(firstChunkAt), Optional.ofNullable(lastChunkAt),
-                    Optional.ofNullable(finishedAt), chunkCount, transientCount, lastSequence,
+                    Optional.ofNullable(finishedAt), chunkCount, transientCount, lastSequence, Optional.ofNullable(cancel),
                     new FoldState(stepText.toString(), lastStepText, stepHasTools, anyStepHadTools, wasSuspended));
         }
     }

@@ -51,6 +51,17 @@ public final class RunSummaryJson {
         out.put("firstChunkAt", iso(s.firstChunkAt()));
         out.put("lastChunkAt", iso(s.lastChunkAt()));
         out.put("finishedAt", iso(s.finishedAt()));
+        s.cancel().ifPresent(cancel -> out.set("cancel", cancelJson(cancel)));
+        return out;
+    }
+
+    /** {@code {cancelId, requestedBy, requestedAt, reason}}: who asked for the run to be canceled, and when. */
+    public static ObjectNode cancelJson(CancelRequest cancel) {
+        ObjectNode out = Json.object();
+        out.put("cancelId", cancel.cancelId());
+        out.put("requestedBy", cancel.requestedBy());
+        out.put("requestedAt", cancel.requestedAt().toString());
+        out.put("reason", cancel.reason());
         return out;
     }
 

@@ -219,4 +219,41 @@ class RunFoldTest {
 
         assertThat(after).isSameAs(abandoned);
     }
+
+    private static final CancelRequest CANCEL = new CancelRequest("c-1", "admin", Instant.ofEpochMilli(5000), "stop");
+
+    @Test
+    void shouldRecordACancelRequestAndLeaveTheStatusToTheChunksThatFollow() {
+        RunSummary requested = RunFold.requestCancel(fold(start(), stepStart(), text("x")), CANCEL);
+        assertThat(requested.status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(requested.cancel()).contains(CANCEL);
+
+        RunSummary ended = RunFold.fold(RunFold.fold(requested,
+                new StoredChunk(RUN, 3, Instant.ofEpochMilli(6000), agent("abort", "{}"))),
+                new StoredChunk(RUN, 4, Instant.ofEpochMilli(6001), finish("abort", 0, 0)));
+        assertThat(ended.status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(ended.finishReason()).contains("aborted");
+        assertThat(ended.cancel()).contains(CANCEL);
+        assertThat(ended.text()).isEqualTo("x");
+    }
+
+    @Test
+    void shouldKeepTheFirstCancelRequestAndIgnoreOneForAnEndedRun() {
+        RunSummary first = RunFold.requestCancel(fold(start()), CANCEL);
+        RunSummary second = RunFold.requestCancel(first,
+                new CancelRequest("c-2", "cli", Instant.ofEpochMilli(7000), ""));
+        assertThat(second).isSameAs(first);
+
+        RunSummary finished = fold(start(), stepStart(), text("x"), stepFinish("stop", 1, 1), finish("stop", 1, 1));
+        assertThat(RunFold.requestCancel(finished, CANCEL)).isSameAs(finished);
+    }
+
+    @Test
+    void shouldSayWhoAskedInTheSummaryJson() {
+        RunSummary requested = RunFold.requestCancel(fold(start()), CANCEL);
+        assertThat(RunSummaryJson.toJson(requested).get("cancel").toString()).isEqualTo(
+                "{\"cancelId\":\"c-1\",\"requestedBy\":\"admin\",\"requestedAt\":\"1970-01-01T00:00:05Z\","
+                        + "\"reason\":\"stop\"}");
+        assertThat(RunSummaryJson.toJson(fold(start())).has("cancel")).isFalse();
+    }
 }

@@ -7,9 +7,11 @@ import dev.runstream.bridge.registry.SchemaNotFoundException;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.serde.WireFormatException;
 import dev.runstream.bridge.wire.ChunkKey;
+import dev.runstream.bridge.wire.ControlRecord;
 import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.CancelRequest;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The step before the summary processor: decodes a record of the chunks topic into its {@link StoredChunk}, or
  * refuses it when it does not decode, is not the chunk its key ({@link ChunkKey}) names, or is transient after all.
  * An erase marker (no value, {@link RunstreamHeaders#CONTROL} = {@code erase}, keyed by a run id) becomes
- * {@link FoldInput.Erase}; a tombstone of a chunk key (what an erase writes back to this topic) is skipped. A registry
+ * {@link FoldInput.Erase}; a record of the run-control topic becomes {@link FoldInput.Cancel} (or is refused when it is
+ * not a cancel request of the run its key names); a tombstone of a chunk key (what an erase writes back to this topic) is skipped. A registry
  * that cannot be reached is not a reason to refuse: that error propagates and the record is read again by a new
  * stream thread.
  */
@@ -32,10 +35,13 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
     private static final Logger LOG = LoggerFactory.getLogger(ChunkAcceptor.class);
 
     private final ConfluentAvroSerde<ChunkRecord> chunkSerde;
+    private final String controlTopic;
     private FixedKeyProcessorContext<String, Checked<FoldInput>> context;
 
-    public ChunkAcceptor(ConfluentAvroSerde<ChunkRecord> chunkSerde) {
+    /** @param controlTopic the run-control topic, whose records are cancel requests rather than chunks */
+    public ChunkAcceptor(ConfluentAvroSerde<ChunkRecord> chunkSerde, String controlTopic) {
         this.chunkSerde = Objects.requireNonNull(chunkSerde, "chunkSerde");
+        this.controlTopic = Objects.requireNonNull(controlTopic, "controlTopic");
     }
 
     @Override
@@ -45,6 +51,10 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
+        if (context.recordMetadata().map(RecordMetadata::topic).filter(controlTopic::equals).isPresent()) {
+            control(record);
+            return;
+        }
         if (record.value() == null && RunIds.isValid(record.key())
                 && RunstreamHeaders.isEraseMarker(record.headers())) {
             context.forward(record.withValue(Checked.accepted(new FoldInput.Erase(record.key()), null)));
@@ -65,6 +75,17 @@ public final class ChunkAcceptor implements FixedKeyProcessor<String, byte[], Ch
             return;
         }
         context.forward(record.withValue(Checked.accepted(chunk, record.value())));
+    }
+
+    private void control(FixedKeyRecord<String, byte[]> record) {
+        try {
+            CancelRequest request = ControlRecord.cancelRequest(record.key(), record.value());
+            context.forward(record.withValue(Checked.accepted(new FoldInput.Cancel(record.key(), request), null)));
+        } catch (IllegalArgumentException e) {
+            Optional<RecordMetadata> metadata = context.recordMetadata();
+            LOG.warn("Dead-lettered the record at {}: {}", Checked.origin(metadata), e.getMessage());
+            context.forward(Checked.refuse(record, metadata, e.getMessage()));
+        }
     }
 
     private StoredChunk accept(String key, byte[] value) {

@@ -1,6 +1,7 @@
 package dev.runstream.bridge.aggregate.internal;
 
 import dev.runstream.core.chunk.StoredChunk;
+import dev.runstream.core.fold.CancelRequest;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,14 @@ public sealed interface FoldInput {
         @Override
         public String runId() {
             return chunk.runId();
+        }
+    }
+
+    /** A request to cancel the run, from {@code {prefix}.run-control}: recorded in its summary. */
+    record Cancel(String runId, CancelRequest request) implements FoldInput {
+        public Cancel {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(request, "request");
         }
     }
 

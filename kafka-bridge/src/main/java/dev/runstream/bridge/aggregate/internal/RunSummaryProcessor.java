@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A chunk is folded with {@link RunFold}. A change that leaves a running run running is emitted at the next
  *       emit punctuation (every {@code aggregator.commit.interval.ms}, as the DSL's record cache did); any other
  *       change (a new run, a status change, an update of a run that is not running) is emitted at once.</li>
+ *   <li>A cancel request is recorded in the run's summary ({@link RunFold#requestCancel}) and emitted at once.</li>
  *   <li>An erase removes the summary and emits an {@link SummaryUpdate#erased} update covering chunk keys
  *       {@code 0..lastSequence} (transient positions included, which were never persisted: a tombstone of a key that
  *       never existed is harmless), with headers saying what was done ({@link RunstreamHeaders#ERASE_ID},
@@ -96,6 +97,7 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     public void process(Record<String, FoldInput> record) {
         switch (record.value()) {
             case FoldInput.Fold fold -> fold(record, fold.chunk());
+            case FoldInput.Cancel cancel -> cancel(record, cancel);
             case FoldInput.Erase erase -> erase(record, erase.runId());
         }
     }
@@ -116,6 +118,25 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
             open.clearPending(runId);
             emit(runId, SummaryUpdate.changed(after), record.timestamp());
         }
+    }
+
+    /** Records the request in the run's summary and emits it at once; a run without a summary is left alone. */
+    private void cancel(Record<String, FoldInput> record, FoldInput.Cancel cancel) {
+        RunSummary before = summary(cancel.runId());
+        if (before == null) {
+            LOG.info("Cancel request {} of run '{}' by {}: the run has no summary here, nothing to record",
+                    cancel.request().cancelId(), cancel.runId(), cancel.request().requestedBy());
+            return;
+        }
+        RunSummary after = RunFold.requestCancel(before, cancel.request());
+        if (after == before) {
+            return;
+        }
+        put(cancel.runId(), ValueAndTimestamp.make(after, record.timestamp()));
+        open.clearPending(cancel.runId());
+        emit(cancel.runId(), SummaryUpdate.changed(after), record.timestamp());
+        LOG.info("Run '{}': cancel requested by {} at {} (request {})", cancel.runId(),
+                cancel.request().requestedBy(), cancel.request().requestedAt(), cancel.request().cancelId());
     }
 
     private void erase(Record<String, FoldInput> record, String runId) {

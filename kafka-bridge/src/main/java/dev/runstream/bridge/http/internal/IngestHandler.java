@@ -8,6 +8,7 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.ChunkBodyFormat;
 import dev.runstream.core.chunk.ChunkBodyReader;
+import dev.runstream.core.fold.RunSummaryJson;
 import dev.runstream.core.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * Runstream-First-Sequence} header or {@code firstSequence} query parameter) can send the same body again after a
  * network failure: chunks already stored are counted as duplicates and not written twice, across restarts and
  * instances. Without it, chunks are appended.
+ *
+ * <p>Cancel: every reply carries {@code cancel}, the run's cancel request this instance heard ({@code null} when
+ * none): a writer that sees one ends its run (Mastra's {@code abort}, then {@code finish}).
  */
 public final class IngestHandler implements Handler {
 
@@ -40,11 +44,14 @@ public final class IngestHandler implements Handler {
     private final KafkaRunPublisher publisher;
     private final int maxChunkBytes;
     private final BridgeMetrics metrics;
+    private final RunControlHandlers control;
 
-    public IngestHandler(KafkaRunPublisher publisher, int maxChunkBytes, BridgeMetrics metrics) {
+    public IngestHandler(KafkaRunPublisher publisher, int maxChunkBytes, BridgeMetrics metrics,
+            RunControlHandlers control) {
         this.publisher = publisher;
         this.maxChunkBytes = maxChunkBytes;
         this.metrics = metrics;
+        this.control = control;
     }
 
     @Override
@@ -91,8 +98,11 @@ public final class IngestHandler implements Handler {
         answer(ctx, runId, reader.format(), report);
     }
 
-    private static void answer(Context ctx, String runId, ChunkBodyFormat format, IngestReport report) {
+    private void answer(Context ctx, String runId, ChunkBodyFormat format, IngestReport report) {
         ObjectNode json = report.toJson(format.name().toLowerCase(Locale.ROOT));
+        // The writer learns of a cancel request on its next reply: it should end the run (abort, then finish).
+        control.heard(runId).ifPresentOrElse(cancel -> json.set("cancel", RunSummaryJson.cancelJson(cancel)),
+                () -> json.putNull("cancel"));
         long rejected = report.rejected();
         if (rejected == 0) {
             ctx.status(200).contentType("application/json").result(Json.write(json));
