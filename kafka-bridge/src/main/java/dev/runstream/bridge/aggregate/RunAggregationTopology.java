@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -82,6 +84,8 @@ public final class RunAggregationTopology {
      * written to it anyway is dead-lettered.
      */
     public static final String ANCHOR_RUN_ID = RunIds.RESERVED_PREFIX + "anchor";
+
+    private static final long DESCRIBE_PATIENCE_MS = 10_000;
 
     private RunAggregationTopology() {
     }
@@ -200,9 +204,17 @@ public final class RunAggregationTopology {
                     Optional.of(config.getInt(RunstreamConfig.INGEST_TOPIC_PARTITIONS_CONFIG)), shared));
         }
         List<String> created = new ArrayList<>(create(admin, wanted));
-        int chunkPartitions = partitionCount(admin, topics.chunks());
-        created.addAll(create(admin, List.of(new NewTopic(topics.runControl(), Optional.of(chunkPartitions), shared))));
-        int controlPartitions = partitionCount(admin, topics.runControl());
+        // A topic this call created has the partitions it asked for; describing it at once could reach a broker
+        // that has not heard of it yet.
+        int chunkPartitions = created.contains(topics.chunks()) ? partitions : partitionCount(admin, topics.chunks());
+        boolean controlCreated = !create(admin,
+                List.of(new NewTopic(topics.runControl(), Optional.of(chunkPartitions), shared))).isEmpty();
+        int controlPartitions = chunkPartitions;
+        if (controlCreated) {
+            created.add(topics.runControl());
+        } else {
+            controlPartitions = partitionCount(admin, topics.runControl());
+        }
         if (controlPartitions != chunkPartitions) {
             throw new RunstreamException(topics.runControl() + " has " + controlPartitions + " partitions and "
                     + topics.chunks() + " " + chunkPartitions + ": they must have as many, so that a run's cancel "
@@ -231,12 +243,24 @@ public final class RunAggregationTopology {
         return created;
     }
 
+    /**
+     * The partition count of a topic that exists. A topic another instance has just created may not be known yet to
+     * the broker asked, so an unknown topic is asked about again for up to {@value #DESCRIBE_PATIENCE_MS} ms.
+     */
     private static int partitionCount(Admin admin, String topic) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DESCRIBE_PATIENCE_MS);
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        } catch (ExecutionException e) {
-            throw new RunstreamException("could not describe topic " + topic + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            while (true) {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw new RunstreamException("could not describe topic " + topic + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                    Thread.sleep(100);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunstreamException("interrupted while describing topic " + topic, e);
