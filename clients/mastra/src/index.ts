@@ -9,3 +9,4 @@ export {
   RunstreamBufferOverflowError,
   type RejectedChunk,
 } from './errors.js';
+export { CancelWatch, RunCanceledError, type CancelRequest, type CancelWatchOptions } from './cancel-watch.js';

@@ -1,3 +1,4 @@
+import { CancelWatch, type CancelRequest, type CancelWatchOptions } from './cancel-watch.js';
 import { RunstreamConnection, type RunstreamOptions } from './connection.js';
 import { RunstreamError } from './errors.js';
 import { RunPublisher, type ChunkSource, type PublishOptions, type PublishOutcome } from './run-publisher.js';
@@ -38,6 +39,37 @@ export class Runstream {
       }
     });
     return outcome;
+  }
+
+  /**
+   * Watches for the run to be canceled (`POST /v1/runs/{runId}/cancel`, `runstream cancel`, from anywhere): pass
+   * its `signal` as Mastra's `abortSignal`, and `stop()` it once the run has ended. Needs `write` on the run.
+   */
+  watchCancel(runId: string, options: CancelWatchOptions = {}): CancelWatch {
+    return new CancelWatch(this.connection, runId, options);
+  }
+
+  /**
+   * Asks for a run to be canceled. `requested`: its writer is told and the run ends canceled within Runstream's
+   * `run.cancel.grace.ms`; `already_requested`, `already_ended`: nothing more was done; `unknown`: Runstream has no
+   * summary of the run. Needs `cancel` on the run.
+   */
+  async cancel(runId: string, reason = ''): Promise<{ outcome: 'requested' | 'already_requested' | 'already_ended'
+    | 'unknown'; cancel?: CancelRequest; status?: string }> {
+    const response = await this.connection.fetch(this.connection.runUrl(runId, '/cancel'), {
+      method: 'POST',
+      headers: this.connection.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(reason ? { reason } : {}),
+    });
+    if (response.status === 404) {
+      return { outcome: 'unknown' };
+    }
+    if (!response.ok) {
+      throw new RunstreamError(runId, `Runstream answered HTTP ${response.status} to cancel run '${runId}': `
+        + (await response.text()).slice(0, 300));
+    }
+    return (await response.json()) as { outcome: 'requested' | 'already_requested' | 'already_ended';
+      cancel?: CancelRequest; status?: string };
   }
 
   /** The run's summary, or undefined when Runstream has none (no chunk aggregated yet, or erased). */

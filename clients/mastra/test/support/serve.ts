@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 
 /** Settings the tests rely on: a chunk over this many bytes is refused by ingest. */
 export const MAX_CHUNK_BYTES = 65_536;
+/** How long Runstream gives a canceled run's writer before it ends the run itself. */
+export const CANCEL_GRACE_MS = 2_000;
 
 export interface RunningServe {
   readonly url: string;
@@ -12,7 +14,7 @@ export interface RunningServe {
 }
 
 /** Starts `runstream serve` (embedded Kafka, ephemeral ports, its own data dir) and waits for its HTTP port. */
-export async function startServe(packageDir: string): Promise<RunningServe> {
+export async function startServe(packageDir: string, extraArgs: string[] = []): Promise<RunningServe> {
   const jar = process.env.RUNSTREAM_JAR ?? resolve(packageDir, '../../kafka-bridge/target/runstream.jar');
   if (!existsSync(jar)) {
     throw new Error(`${jar} is missing: build it with 'mvn -pl kafka-bridge -am package -DskipTests'`);
@@ -21,7 +23,7 @@ export async function startServe(packageDir: string): Promise<RunningServe> {
   const dataDir = mkdtempSync(join(tmpdir(), 'runstream-mastra-test-'));
   const child = spawn(java, ['-jar', jar, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0',
     '--kafka-port', '0', '--config', `http.ingest.max.chunk.bytes=${MAX_CHUNK_BYTES}`,
-    '--config', 'http.sse.heartbeat.interval.ms=1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--config', 'http.sse.heartbeat.interval.ms=1000', '--config', `run.cancel.grace.ms=${CANCEL_GRACE_MS}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 180 s:\n${log.join('')}`)), 180_000);

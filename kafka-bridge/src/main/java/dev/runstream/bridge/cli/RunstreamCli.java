@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "runstream", mixinStandardHelpOptions = true, versionProvider = RunstreamCli.Version.class,
         description = "Durable, subscribable and replayable Mastra runs on Apache Kafka.",
         subcommands = {ServeCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class, ReplayCommand.class,
-            SummaryCommand.class, RunsCommand.class, SummarizeCommand.class, UiStreamCommand.class,
+            SummaryCommand.class, RunsCommand.class, CancelCommand.class, SummarizeCommand.class, UiStreamCommand.class,
             CommandLine.HelpCommand.class})
 public final class RunstreamCli {
 

@@ -9,6 +9,7 @@ import dev.runstream.core.RunstreamException;
 import dev.runstream.core.fold.CancelRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,8 +75,9 @@ public final class RunControl implements AutoCloseable {
      */
     public CancelRequest requestCancel(String runId, String requestedBy, String reason) {
         RunIds.requireValid(runId);
+        // To the millisecond: the summary keeps it so (Avro timestamp-millis), and the reply must say the same.
         CancelRequest request = new CancelRequest(UUID.randomUUID().toString(),
-                Objects.requireNonNull(requestedBy, "requestedBy"), clock.instant(),
+                Objects.requireNonNull(requestedBy, "requestedBy"), clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 Objects.requireNonNull(reason, "reason"));
         try {
             producer.send(new ProducerRecord<>(topic, runId, ControlRecord.cancelValue(runId, request)))

@@ -39,7 +39,8 @@ class ServeCommandIT {
         Serve() throws IOException {
             Files.deleteIfExists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE));
             thread = Thread.ofPlatform().start(() -> result.complete(CliRun.of("serve", "--data-dir", data(),
-                    "--kafka-port", "0", "--port", "0", "--config", "aggregator.commit.interval.ms=100")));
+                    "--kafka-port", "0", "--port", "0", "--config", "aggregator.commit.interval.ms=100",
+                    "--config", "run.cancel.grace.ms=1000")));
             await().atMost(Duration.ofSeconds(60)).until(() -> result.isDone()
                     || Files.exists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE)));
             assertThat(result).as("serve exited early: %s", result.getNow(null)).isNotDone();
@@ -138,6 +139,40 @@ class ServeCommandIT {
             }
         } finally {
             restarted.stop();
+        }
+    }
+
+    @Test
+    void shouldCancelARunFromTheCliAndHaveServeEndItWhenItsWriterIsGone() throws Exception {
+        Serve serve = new Serve();
+        try {
+            String runId = "cli-cancel";
+            List<String> lines = Corpus.text("agent-text", "chunks.ndjson").replace(Corpus.RUN_ID, runId).lines()
+                    .limit(4).toList();
+            CliRun publish = CliRun.of("publish", "--data-dir", data(), "--run-id", runId,
+                    file(runId + ".ndjson", String.join("\n", lines) + "\n").toString());
+            assertThat(publish.exitCode()).as(publish.err()).isZero();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    CliRun.of("summary", "--data-dir", data(), runId).exitCode() == 0);
+
+            CliRun cancel = CliRun.of("cancel", "--data-dir", data(), "--reason", "from the terminal", runId);
+            assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+            JsonNode outcome = Corpus.parse(cancel.out());
+            assertThat(outcome.get("outcome").asText()).isEqualTo("requested");
+            assertThat(outcome.get("cancel").get("requestedBy").asText()).startsWith("cli ");
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                JsonNode summary = Corpus.parse(CliRun.of("summary", "--data-dir", data(), runId).out());
+                assertThat(summary.get("status").asText()).isEqualTo("canceled");
+                assertThat(summary.get("cancel").get("reason").asText()).isEqualTo("from the terminal");
+            });
+            JsonNode again = Corpus.parse(CliRun.of("cancel", "--data-dir", data(), runId).out());
+            assertThat(again.get("outcome").asText()).isEqualTo("already_ended");
+            CliRun unknown = CliRun.of("cancel", "--data-dir", data(), "cli-never-written");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err()).contains("cli-never-written");
+        } finally {
+            serve.stop();
         }
     }
 

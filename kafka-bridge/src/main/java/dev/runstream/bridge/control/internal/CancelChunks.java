@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The chunks that end a canceled run for a writer that is gone, shaped as Mastra ends an aborted run: an agent's
- * {@code abort} then {@code finish} (reason {@code abort}, the run's usage so far), a workflow's
+ * {@code abort} then {@code finish} (reason {@code tripwire}, as {@code @mastra/core} 1.71 writes it after an
+ * {@code abortSignal}; the run's text and usage so far), a workflow's
  * {@code workflow-canceled} then {@code workflow-finish} (status {@code canceled}). The first chunk's payload also
  * says, under {@code runstream}, which request ended the run and that Runstream wrote it.
  */
@@ -42,8 +43,11 @@ public final class CancelChunks {
         abort.putObject("payload").set("runstream", note);
         ObjectNode finish = chunk("finish", runId, "AGENT");
         ObjectNode payload = finish.putObject("payload");
-        payload.putObject("stepResult").put("reason", "abort").put("isContinued", false).putArray("warnings");
-        payload.putObject("output").set("usage", summary.usage().toJson());
+        payload.putObject("stepResult").put("reason", "tripwire").put("isContinued", false);
+        ObjectNode output = payload.putObject("output");
+        output.put("text", summary.text());
+        output.putArray("toolCalls");
+        output.set("usage", summary.usage().toJson());
         payload.putObject("metadata");
         ObjectNode messages = payload.putObject("messages");
         messages.putArray("all");

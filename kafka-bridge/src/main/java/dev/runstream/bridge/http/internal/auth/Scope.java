@@ -3,15 +3,14 @@ package dev.runstream.bridge.http.internal.auth;
 import java.util.Locale;
 
 /**
- * What a scoped token may do to the runs it names. {@link #CANCEL} is reserved for a cancel route: tokens can carry
- * it and {@link AccessGuard} checks it, but no route asks for it yet.
+ * What a scoped token may do to the runs it names.
  */
 public enum Scope {
     /** The run's summary ({@code GET /v1/runs/{runId}}) and its SSE stream. */
     READ,
     /** Ingest ({@code POST /v1/runs/{runId}/chunks}). */
     WRITE,
-    /** Cancelling the run. */
+    /** Cancelling the run ({@code POST /v1/runs/{runId}/cancel}). */
     CANCEL;
 
     /** The name on the wire: {@code read}, {@code write}, {@code cancel}. */

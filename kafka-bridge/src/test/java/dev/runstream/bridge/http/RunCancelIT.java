@@ -1,0 +1,314 @@
+package dev.runstream.bridge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
+import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.config.RunstreamConfig;
+import dev.runstream.bridge.http.internal.auth.RunSelector;
+import dev.runstream.bridge.http.internal.auth.Scope;
+import dev.runstream.bridge.http.internal.auth.SigningKey;
+import dev.runstream.bridge.http.internal.auth.TokenClaims;
+import dev.runstream.bridge.http.internal.auth.TokenSigner;
+import dev.runstream.core.chunk.Chunk;
+import dev.runstream.core.chunk.MastraChunkCodec;
+import dev.runstream.core.json.Json;
+import dev.runstream.core.testing.Corpus;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cancel through HTTP on two instances that share the work: whoever may cancel asks any instance, the run's writer
+ * hears it on another (long poll and ingest reply), readers on every instance see the run end canceled, and a run
+ * whose writer is gone is ended by Runstream within the grace.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunCancelIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String ADMIN = "admin-S3cr3t-cancel";
+    private static final String KEY = "Y2FuY2VsLWNhbmNlbC1jYW5jZWwtY2FuY2VsLWNhbmM=";
+    private static final long GRACE_MS = 3000;
+    /** The chunks of agent-text up to its first text-delta: a run in the middle of its answer. */
+    private static final int PARTIAL = 4;
+
+    private final EmbeddedKafkaBroker broker;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final TokenSigner signer = new TokenSigner(SigningKey.fromBase64(KEY));
+    private BridgeInstance first;
+    private BridgeInstance second;
+
+    RunCancelIT(EmbeddedKafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @BeforeAll
+    void start(@TempDir Path state) {
+        Map<String, Object> settings = Map.of(BridgeConfig.AUTH_TOKEN_CONFIG, ADMIN,
+                BridgeConfig.AUTH_SIGNING_KEY_CONFIG, KEY, RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG, GRACE_MS);
+        first = new BridgeInstance(broker, "cancelit", state.resolve("a"), settings);
+        second = new BridgeInstance(broker, "cancelit", state.resolve("b"), settings);
+    }
+
+    @AfterAll
+    void stop() {
+        if (second != null) {
+            second.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+    }
+
+    @Test
+    void shouldTellTheWriterOnAnotherInstanceAndEndTheRunForEveryReader() throws Exception {
+        String run = "cancel-told";
+        String writer = token(run, Scope.WRITE);
+        JsonNode started = ingest(first, run, chunks(run).subList(0, PARTIAL), writer);
+        assertThat(started.get("cancel").isNull()).as(started.toString()).isTrue();
+        awaitSummary(run);
+        CompletableFuture<JsonNode> told = CompletableFuture.supplyAsync(() -> json(send(first,
+                get("/v1/runs/" + run + "/control?waitMs=30000"), writer), 200));
+        CompletableFuture<SseEvents.Read> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SseEvents.read(http, second.uri("/v1/runs/" + run + "/stream"), null, token(run, Scope.READ),
+                        Integer.MAX_VALUE, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        JsonNode requested = json(send(second, post("/v1/runs/" + run + "/cancel", "{\"reason\":\"user pressed stop\"}"),
+                token(run, Scope.CANCEL)), 202);
+        assertThat(requested.get("outcome").asText()).isEqualTo("requested");
+        assertThat(requested.get("graceMs").asLong()).isEqualTo(GRACE_MS);
+        JsonNode cancel = requested.get("cancel");
+        assertThat(cancel.get("requestedBy").asText()).startsWith("token ");
+        assertThat(cancel.get("reason").asText()).isEqualTo("user pressed stop");
+
+        JsonNode heard = told.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(heard.get("cancel")).as("the long poll").isEqualTo(cancel);
+        JsonNode next = ingest(first, run, chunks(run).subList(PARTIAL, PARTIAL + 1), writer);
+        assertThat(next.get("cancel")).as("the ingest reply").isEqualTo(cancel);
+        ingest(first, run, List.of(abort(run), abortFinish(run)), writer);
+
+        JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(second, run),
+                s -> "canceled".equals(s.path("status").asText()));
+        assertThat(summary.get("cancel")).isEqualTo(cancel);
+        assertThat(summary.get("text").asText()).isEqualTo("The capital of France");
+        SseEvents.Read read = reader.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        List<String> types = types(read.data());
+        assertThat(types).as("the reader on the other instance saw the end and was let go")
+                .endsWith("abort", "finish").containsOnlyOnce("abort");
+        Thread.sleep(GRACE_MS + 2500);
+        assertThat(types(replay(run))).as("Runstream wrote nothing: the writer ended the run").containsOnlyOnce("abort")
+                .endsWith("abort", "finish");
+    }
+
+    @Test
+    void shouldEndARunWhoseWriterIsGoneWithinTheGrace() throws Exception {
+        String run = "cancel-gone";
+        ingest(first, run, chunks(run).subList(0, PARTIAL), ADMIN);
+        awaitSummary(run);
+        Instant asked = Instant.now();
+        JsonNode requested = json(send(first, post("/v1/runs/" + run + "/cancel", ""), ADMIN), 202);
+        assertThat(requested.get("cancel").get("requestedBy").asText()).isEqualTo("admin");
+
+        JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(second, run),
+                s -> "canceled".equals(s.path("status").asText()));
+        Duration took = Duration.between(asked, Instant.now());
+        assertThat(took).as("ended within the grace and the still-writing allowance")
+                .isLessThan(Duration.ofMillis(GRACE_MS + 2000 + 5000));
+        assertThat(took).as("not before the grace").isGreaterThanOrEqualTo(Duration.ofMillis(GRACE_MS - 500));
+        assertThat(summary.get("finishReason").asText()).isEqualTo("aborted");
+        assertThat(summary.get("cancel")).isEqualTo(requested.get("cancel"));
+        List<String> replay = replay(run);
+        assertThat(types(replay)).endsWith("abort", "finish").containsOnlyOnce("abort");
+        JsonNode abort = Json.MAPPER.readTree(replay.get(replay.size() - 2));
+        JsonNode note = abort.path("payload").path("runstream");
+        assertThat(note.path("endedBy").asText()).isEqualTo("runstream");
+        assertThat(note.path("cancelId").asText()).isEqualTo(requested.get("cancel").get("cancelId").asText());
+    }
+
+    @Test
+    void shouldLeaveARunThatHadEndedAsItWas() throws Exception {
+        String run = "cancel-ended";
+        ingest(first, run, chunks(run), ADMIN);
+        JsonNode before = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(first, run),
+                s -> "success".equals(s.path("status").asText()));
+        JsonNode reply = json(send(second, post("/v1/runs/" + run + "/cancel", ""), ADMIN), 200);
+        assertThat(reply.get("outcome").asText()).isEqualTo("already_ended");
+        assertThat(reply.get("status").asText()).isEqualTo("success");
+        Thread.sleep(GRACE_MS + 2500);
+        assertThat(summary(second, run)).isEqualTo(before);
+        assertThat(summary(second, run).has("cancel")).isFalse();
+    }
+
+    @Test
+    void shouldRecordOneCancelAndWriteOneEndWhenBothInstancesAreAskedAtOnce() throws Exception {
+        String run = "cancel-twice";
+        ingest(first, run, chunks(run).subList(0, PARTIAL), ADMIN);
+        awaitSummary(run);
+        CompletableFuture<HttpResponse<String>> a = CompletableFuture.supplyAsync(() -> send(first,
+                post("/v1/runs/" + run + "/cancel", "{\"reason\":\"a\"}"), ADMIN));
+        CompletableFuture<HttpResponse<String>> b = CompletableFuture.supplyAsync(() -> send(second,
+                post("/v1/runs/" + run + "/cancel", "{\"reason\":\"b\"}"), ADMIN));
+        JsonNode one = json(a.get(), 202);
+        JsonNode other = json(b.get(), 202);
+        assertThat(List.of(one.get("outcome").asText(), other.get("outcome").asText()))
+                .allMatch(outcome -> outcome.equals("requested") || outcome.equals("already_requested"));
+
+        JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(second, run),
+                s -> "canceled".equals(s.path("status").asText()));
+        assertThat(summary.get("cancel").get("reason").asText()).isIn("a", "b");
+        Thread.sleep(GRACE_MS + 2500);
+        assertThat(types(replay(run))).containsOnlyOnce("abort").containsOnlyOnce("finish");
+        assertThat(summary(first, run).get("cancel")).isEqualTo(summary.get("cancel"));
+    }
+
+    @Test
+    void shouldLetOnlyACancelTokenForTheRunCancelIt() throws Exception {
+        String run = "cancel-guarded";
+        ingest(first, run, chunks(run).subList(0, PARTIAL), ADMIN);
+        awaitSummary(run);
+        String path = "/v1/runs/" + run + "/cancel";
+        assertThat(send(first, post(path, ""), null).statusCode()).as("no credential").isEqualTo(401);
+        assertThat(send(first, post(path, ""), "not-a-token").statusCode()).as("a bad credential").isEqualTo(401);
+        assertThat(send(first, post(path, ""), token(run, Scope.READ)).statusCode()).as("read").isEqualTo(403);
+        assertThat(send(first, post(path, ""), token(run, Scope.WRITE)).statusCode()).as("write").isEqualTo(403);
+        assertThat(send(first, post(path, ""), token("cancel-other", Scope.CANCEL)).statusCode())
+                .as("cancel, of another run").isEqualTo(403);
+        assertThat(send(first, get("/v1/runs/" + run + "/control?waitMs=0"), token(run, Scope.READ)).statusCode())
+                .as("a reader does not poll the writer's control").isEqualTo(403);
+        String cancel = token(run, Scope.CANCEL);
+        HttpResponse<String> notJson = send(first, post(path, "stop!"), cancel);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains(run);
+        HttpResponse<String> longReason = send(first, post(path, "{\"reason\":\"" + "x".repeat(1001) + "\"}"), cancel);
+        assertThat(longReason.statusCode()).isEqualTo(400);
+        assertThat(longReason.body()).contains("reason");
+        assertThat(send(first, post(path, "{\"reason\":7}"), cancel).statusCode()).isEqualTo(400);
+        assertThat(send(first, get("/v1/runs/" + run + "/control?waitMs=-1"), ADMIN).statusCode()).isEqualTo(400);
+        assertThat(summary(first, run).has("cancel")).as("no refused request was recorded").isFalse();
+        assertThat(json(send(first, get("/v1/runs/" + run + "/control?waitMs=0"), ADMIN), 200).get("cancel").isNull())
+                .isTrue();
+        HttpResponse<String> unknown = send(first, post("/v1/runs/cancel-never-written/cancel", ""), ADMIN);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("run_not_found");
+    }
+
+    private List<Chunk> chunks(String run) {
+        return Corpus.chunksAs("agent-text", "chunks.ndjson", run);
+    }
+
+    private static Chunk abort(String run) {
+        return Chunk.of(Json.object().put("type", "abort").put("runId", run).put("from", "AGENT")
+                .set("payload", Json.object()));
+    }
+
+    /** The finish {@code @mastra/core} 1.71 writes after an {@code abortSignal}. */
+    private static Chunk abortFinish(String run) {
+        var finish = Json.object().put("type", "finish").put("runId", run).put("from", "AGENT");
+        var payload = finish.putObject("payload");
+        payload.putObject("stepResult").put("reason", "tripwire").put("isContinued", false);
+        payload.putObject("output").putObject("usage").put("inputTokens", 12).put("outputTokens", 2)
+                .put("totalTokens", 14);
+        return Chunk.of(finish);
+    }
+
+    private String token(String run, Scope scope) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return signer.sign(new TokenClaims(TokenSigner.newTokenId(), RunSelector.exactly(run), EnumSet.of(scope),
+                now.minusSeconds(5), now.plusSeconds(600)));
+    }
+
+    private JsonNode ingest(BridgeInstance to, String run, List<Chunk> chunks, String token) {
+        String body = chunks.stream().map(MastraChunkCodec::encode).collect(Collectors.joining("\n", "", "\n"));
+        return json(send(to, HttpRequest.newBuilder(to.uri("/v1/runs/" + run + "/chunks"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)),
+                token), 200);
+    }
+
+    private void awaitSummary(String run) {
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> send(second, get("/v1/runs/" + run), ADMIN).statusCode() == 200);
+    }
+
+    private JsonNode summary(BridgeInstance from, String run) {
+        return json(send(from, get("/v1/runs/" + run), ADMIN), 200);
+    }
+
+    /** The run's stored chunks, as a reader that comes after its end gets them. */
+    private List<String> replay(String run) throws Exception {
+        SseEvents.Read read = SseEvents.read(http, first.uri("/v1/runs/" + run + "/stream"), null, ADMIN,
+                Integer.MAX_VALUE, true);
+        assertThat(read.status()).isEqualTo(200);
+        return read.data();
+    }
+
+    private static List<String> types(List<String> data) {
+        return data.stream().map(line -> {
+            try {
+                return Json.MAPPER.readTree(line).path("type").asText();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static HttpRequest.Builder get(String path) {
+        return HttpRequest.newBuilder(java.net.URI.create("http://placeholder" + path)).GET();
+    }
+
+    private static HttpRequest.Builder post(String path, String body) {
+        return HttpRequest.newBuilder(java.net.URI.create("http://placeholder" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    /** Sends the request to {@code to}: the placeholder host is replaced with the instance's own address. */
+    private HttpResponse<String> send(BridgeInstance to, HttpRequest.Builder request, String token) {
+        HttpRequest built = request.build();
+        String path = built.uri().getRawPath() + (built.uri().getRawQuery() == null ? "" : "?" + built.uri().getRawQuery());
+        HttpRequest.Builder copy = HttpRequest.newBuilder(built, (name, value) -> true).uri(to.uri(path))
+                .timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            copy.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(copy.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> reply, int status) {
+        assertThat(reply.statusCode()).as(reply.request().method() + " " + reply.request().uri() + ": " + reply.body())
+                .isEqualTo(status);
+        try {
+            return Json.MAPPER.readTree(reply.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
