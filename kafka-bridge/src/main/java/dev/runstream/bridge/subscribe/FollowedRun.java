@@ -7,8 +7,8 @@ import java.util.List;
  * One reader's following of one run through the {@link LiveRunFanout}, the one live-read path of the Java API and
  * of SSE: it follows the run again where it was when the run's topic is deleted under it (the rest is read from the
  * persisted log), and it says when the reader's stream ends — after the run's terminal chunk (nothing after it is
- * handed out), after an {@code error} chunk that nothing followed within the error grace, or at the end of an ended
- * run's persisted log. What happens to a reader too slow for the run's window is its {@link WhenTooSlow} policy.
+ * handed out), after an {@code error} chunk that nothing followed within the error grace, at the end of an ended
+ * run's persisted log, or at once for a reader that starts after the chunk that ended the run. What happens to a reader too slow for the run's window is its {@link WhenTooSlow} policy.
  */
 public final class FollowedRun implements AutoCloseable {
 
@@ -62,7 +62,7 @@ public final class FollowedRun implements AutoCloseable {
      */
     public List<LiveChunk> next(int max, Duration maxWait) throws InterruptedException {
         while (!ended) {
-            if (follower.endOfLog()) {
+            if (follower.endOfLog() || follower.pastStreamEnd()) {
                 ended = true;
                 break;
             }

@@ -77,6 +77,18 @@ public final class RunFollower implements AutoCloseable {
         return feed == null && backlog.isEmpty();
     }
 
+    /**
+     * Whether this follower starts past the chunk that ended the run's stream, with nothing read after it: a reader
+     * resuming after the last event of an ended run (or of a leg that ended), who has nothing to wait for.
+     */
+    public boolean pastStreamEnd() {
+        if (feed == null || !backlog.isEmpty()) {
+            return false;
+        }
+        long end = feed.streamEndSequence();
+        return end >= 0 && nextSequence > end;
+    }
+
     /** The sequence of the next chunk this follower will return. */
     public long nextSequence() {
         return nextSequence;

@@ -169,6 +169,27 @@ class HttpBridgeIT {
     }
 
     @Test
+    void shouldEndAtOnceAStreamResumedAfterTheLastEventOfAnEndedRun() throws Exception {
+        for (String format : List.of("mastra", "ui")) {
+            String runId = runId("resume-after-end-" + format);
+            List<Chunk> chunks = Corpus.chunksAs("agent-text", "chunks.ndjson", runId);
+            assertThat(post(runId, ChunkBodies.render(chunks, ChunkBodyFormat.NDJSON),
+                    ChunkBodies.mediaType(ChunkBodyFormat.NDJSON), null).statusCode()).isEqualTo(200);
+            String query = "?format=" + format;
+            String last = sse(runId, query, null).lastEventId();
+            SseEvents.Read resumed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sse(runId, query, last);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(resumed.data()).as(format + ": nothing after the last event, and the stream ended")
+                    .allMatch(data -> data.equals("[DONE]"));
+        }
+    }
+
+    @Test
     void shouldNotDuplicateChunksWhenAWriterRetriesABodyWithItsFirstSequence() throws Exception {
         String runId = runId("retry");
         List<Chunk> chunks = Corpus.chunksAs("workflow", "chunks.ndjson", runId);

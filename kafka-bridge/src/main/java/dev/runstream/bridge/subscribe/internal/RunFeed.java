@@ -28,6 +28,9 @@ public final class RunFeed {
     private long position;
     /** The offset of the first chunk that ended the stream, or -1. */
     private long endOffset = -1;
+    /** The sequence of the last chunk read, and whether it ended the run's stream. */
+    private long lastSequence = -1;
+    private boolean lastEndsStream;
     private RuntimeException failure;
     /** Whether the last poll left nothing of the topic unread: the window is the run's live tail. */
     private volatile boolean atEnd;
@@ -67,6 +70,8 @@ public final class RunFeed {
                 if (chunk.endsStream() && endOffset < 0) {
                     endOffset = readOffsets.get(i);
                 }
+                lastSequence = chunk.sequence();
+                lastEndsStream = chunk.endsStream();
             }
             int excess = chunks.size() - window;
             if (excess > 0) {
@@ -105,6 +110,19 @@ public final class RunFeed {
      *
      * @return null when the wait timed out
      */
+    /**
+     * The sequence of the chunk that ended the run's stream when it is the last chunk read so far, else -1: a
+     * follower past it has nothing more to wait for until a writer brings the run back.
+     */
+    public long streamEndSequence() {
+        lock.lock();
+        try {
+            return lastEndsStream ? lastSequence : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Boolean endedBefore(long offset, long timeoutNanos) throws InterruptedException {
         lock.lock();
         try {
