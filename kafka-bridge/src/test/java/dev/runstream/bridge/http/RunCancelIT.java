@@ -186,6 +186,35 @@ class RunCancelIT {
     }
 
     @Test
+    void shouldAcceptACancelThatComesWhileTheFirstChunkIsBeingWrittenAndTellTheOpenIngest() throws Exception {
+        String run = "cancel-first";
+        List<Chunk> chunks = chunks(run);
+        java.io.PipedOutputStream body = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(body, 1 << 16);
+        CompletableFuture<HttpResponse<String>> open = http.sendAsync(HttpRequest.newBuilder(
+                first.uri("/v1/runs/" + run + "/chunks")).header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> in)).build(), HttpResponse.BodyHandlers.ofString());
+        body.write((MastraChunkCodec.encode(chunks.get(0)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.flush();
+
+        // No summary yet: the route waits for the run's first chunk to be aggregated rather than answer 404.
+        JsonNode requested = json(send(second, post("/v1/runs/" + run + "/cancel", ""), ADMIN), 202);
+        assertThat(requested.get("outcome").asText()).isEqualTo("requested");
+        await().atMost(PATIENCE).until(() -> second.node().control().heard(run).isPresent()
+                && first.node().control().heard(run).isPresent());
+        for (Chunk chunk : chunks.subList(1, PARTIAL)) {
+            body.write((MastraChunkCodec.encode(chunk) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.close();
+        JsonNode reply = json(open.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), 200);
+        assertThat(reply.get("cancel")).as("the open ingest request's reply").isEqualTo(requested.get("cancel"));
+        JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(first, run),
+                s -> "canceled".equals(s.path("status").asText()));
+        assertThat(summary.get("chunkCount").asLong()).isEqualTo(PARTIAL + 2);
+    }
+
+    @Test
     void shouldLetOnlyACancelTokenForTheRunCancelIt() throws Exception {
         String run = "cancel-guarded";
         ingest(first, run, chunks(run).subList(0, PARTIAL), ADMIN);
