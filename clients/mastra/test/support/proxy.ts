@@ -81,6 +81,12 @@ export class FaultyProxy {
     return Object.assign(proxy, { url: `http://127.0.0.1:${address.port}` });
   }
 
+  /** Breaks every open connection, as a network failure would; new connections are still taken. */
+  cutAll(): void {
+    this.cuts += this.sockets.size;
+    this.sockets.forEach((socket) => socket.destroy());
+  }
+
   close(): Promise<void> {
     this.sockets.forEach((socket) => socket.destroy());
     return new Promise((done) => this.server.close(() => done()));

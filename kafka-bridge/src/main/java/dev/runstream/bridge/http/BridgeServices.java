@@ -7,22 +7,24 @@ import dev.runstream.bridge.lifecycle.RunEraser;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
 import dev.runstream.bridge.subscribe.RunSummaryLookup;
+import dev.runstream.bridge.subscribe.SummaryFeed;
 import dev.runstream.bridge.registry.SchemaRegistryStore;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What the HTTP bridge serves from: the publisher (ingest), the fan-out (SSE), the aggregator and the summaries
- * lookup (queries), the eraser (delete), run control (cancel) and, when Runstream keeps the schemas itself, the registry it serves over the Confluent REST API.
+ * lookup (queries), the eraser (delete), run control (cancel), the summary feed (the live run list) when there is one and,
+ * when Runstream keeps the schemas itself, the registry it serves over the Confluent REST API.
  */
 public record BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher, LiveRunFanout fanout,
         RunAggregator aggregator, RunSummaryLookup summaries, RunEraser eraser, RunControl control,
-        Optional<SchemaRegistryStore> servedRegistry) {
+        Optional<SchemaRegistryStore> servedRegistry, Optional<SummaryFeed> summaryFeed) {
 
-    /** Services without a registry to serve. */
+    /** Services without a registry to serve and without a summary feed. */
     public BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher, LiveRunFanout fanout,
             RunAggregator aggregator, RunSummaryLookup summaries, RunEraser eraser, RunControl control) {
-        this(config, publisher, fanout, aggregator, summaries, eraser, control, Optional.empty());
+        this(config, publisher, fanout, aggregator, summaries, eraser, control, Optional.empty(), Optional.empty());
     }
 
     public BridgeServices {
@@ -34,5 +36,6 @@ public record BridgeServices(RunstreamConfig config, KafkaRunPublisher publisher
         Objects.requireNonNull(eraser, "eraser");
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(servedRegistry, "servedRegistry");
+        Objects.requireNonNull(summaryFeed, "summaryFeed");
     }
 }

@@ -12,6 +12,8 @@ import dev.runstream.bridge.http.internal.OwnerForwarder;
 import dev.runstream.bridge.http.internal.RunControlHandlers;
 import dev.runstream.bridge.http.internal.RunQueryHandlers;
 import dev.runstream.bridge.http.internal.RunStreamSseHandler;
+import dev.runstream.bridge.http.internal.SummaryFeedSseHandler;
+import dev.runstream.bridge.http.internal.ViewerAssets;
 import dev.runstream.bridge.http.internal.auth.HttpAuth;
 import dev.runstream.bridge.http.internal.auth.RouteAccess;
 import dev.runstream.bridge.http.internal.registry.RegistryApiException;
@@ -60,7 +62,8 @@ public final class HttpBridge implements AutoCloseable {
     private volatile Routes routes;
 
     private record Routes(BridgeServices services, IngestHandler ingest, RunStreamSseHandler stream,
-            RunQueryHandlers queries, RunControlHandlers control, java.util.Optional<RegistryRoutes> registry) {
+            RunQueryHandlers queries, RunControlHandlers control, java.util.Optional<SummaryFeedSseHandler> feed,
+            java.util.Optional<RegistryRoutes> registry) {
     }
 
     private HttpBridge(BridgeConfig config, Javalin app) {
@@ -73,6 +76,7 @@ public final class HttpBridge implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         HttpBridge[] bridge = new HttpBridge[1];
         HttpAuth auth = HttpAuth.of(config, Clock.systemUTC());
+        ViewerAssets viewer = new ViewerAssets();
         Javalin app = Javalin.create(javalin -> {
             javalin.concurrency.useVirtualThreads = true;
             javalin.jetty.host = host;
@@ -107,10 +111,15 @@ public final class HttpBridge implements AutoCloseable {
             javalin.routes.get("/v1/runs/{runId}/control", ctx -> bridge[0].routes().control().poll(ctx),
                     RouteAccess.RUN_WRITE);
             javalin.routes.get("/v1/runs", ctx -> bridge[0].routes().queries().list(ctx), RouteAccess.ADMIN);
+            javalin.routes.get("/v1/run-summaries/stream", ctx -> bridge[0].summaryFeed().handle(ctx),
+                    RouteAccess.ADMIN);
             javalin.routes.delete("/v1/runs/{runId}", ctx -> bridge[0].delete(ctx), RouteAccess.ADMIN);
             javalin.routes.post("/v1/tokens", auth.tokens()::mint, RouteAccess.ADMIN);
             javalin.routes.post("/v1/runs/{runId}/session", auth.tokens()::session, RouteAccess.RUN_SESSION);
             javalin.routes.get("/health", ctx -> bridge[0].health(ctx), RouteAccess.OPEN);
+            javalin.routes.get("/", viewer::page, RouteAccess.OPEN);
+            javalin.routes.get("/runs/{runId}", viewer::page, RouteAccess.OPEN);
+            javalin.routes.get("/ui/{file}", viewer::file, RouteAccess.OPEN);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(bridge[0].metrics.scrape()), RouteAccess.ADMIN);
             // Routes that declare no access, as the registry's, are admin only.
@@ -174,6 +183,8 @@ public final class HttpBridge implements AutoCloseable {
                         runstream.getLong(RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG)),
                 new RunQueryHandlers(services.aggregator(), forwarder, advertised()),
                 control,
+                services.summaryFeed().map(feed -> new SummaryFeedSseHandler(feed,
+                        Duration.ofMillis(config.getLong(BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS_CONFIG)))),
                 services.servedRegistry().map(RegistryRoutes::new));
         metrics.gauge("runstream.sse.readers", "Open SSE readers (run followers)", services.fanout(),
                 fanout -> fanout.followers());
@@ -194,6 +205,11 @@ public final class HttpBridge implements AutoCloseable {
             throw new ApiException(503, "starting", "Runstream is starting; retry in a moment");
         }
         return current;
+    }
+
+    private SummaryFeedSseHandler summaryFeed() {
+        return routes().feed().orElseThrow(() -> new ApiException(404, "not_found", "this Runstream serves no "
+                + "summary feed"));
     }
 
     private RegistryRoutes registryRoutes() {

@@ -17,6 +17,7 @@ import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.SchemaRegistries;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.registry.SchemaRegistryStore;
+import dev.runstream.bridge.subscribe.SummaryFeed;
 import dev.runstream.bridge.subscribe.LiveRunFanout;
 import java.net.URI;
 import java.time.Clock;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Runstream instance on a Kafka cluster, wired as {@code serve} runs it: the HTTP/SSE bridge (started first, so
  * that its port is the aggregator's {@code application.server}), the schema registry, the run aggregator, the topic
- * reaper (when run topics are deleted after use), the publisher, the live fan-out, the run eraser and run control (cancel requests, and ending canceled runs
+ * reaper (when run topics are deleted after use), the publisher, the live fan-out, the run eraser, run control (cancel requests, and ending canceled runs
  * whose writer is gone). Instances with
  * the same prefix and application id share the work. Closing stops everything, last started first.
  */
@@ -101,8 +102,9 @@ public final class RunstreamNode implements AutoCloseable {
         control = started(new RunControl(config, Clock.systemUTC()));
         started(new CanceledRunCloser(control, Duration.ofMillis(config.getLong(
                 RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG)), aggregator::holds, runs, publisher, Clock.systemUTC()));
+        SummaryFeed summaryFeed = started(SummaryFeed.start(config, registry));
         bridge.attach(new BridgeServices(config, publisher, fanout, aggregator, runs, eraser, control,
-                servedRegistry));
+                servedRegistry, Optional.of(summaryFeed)));
     }
 
     private <T extends AutoCloseable> T started(T component) {

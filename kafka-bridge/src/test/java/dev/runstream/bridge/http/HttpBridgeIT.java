@@ -190,6 +190,72 @@ class HttpBridgeIT {
     }
 
     @Test
+    void shouldFeedEverySummaryChangeAndPageTheRunListWithItsCursor() throws Exception {
+        String group = "http-paged-" + RUNS.incrementAndGet() + "-";
+        List<String> runIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            runIds.add(group + i);
+        }
+        java.util.Set<String> fed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> {
+            try {
+                HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(
+                        instance.uri("/v1/run-summaries/stream")).build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                        StandardCharsets.UTF_8))) {
+                    String event = null;
+                    String line;
+                    while (fed.size() < runIds.size() && (line = lines.readLine()) != null) {
+                        if (line.startsWith("event: ")) {
+                            event = line.substring(7);
+                        } else if (line.startsWith("data: ") && "summary".equals(event)) {
+                            JsonNode summary = Corpus.parse(line.substring(6));
+                            if (runIds.contains(summary.get("runId").asText())
+                                    && summary.get("status").asText().equals("success")) {
+                                fed.add(summary.get("runId").asText());
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1000);
+        for (String runId : runIds) {
+            List<Chunk> chunks = Corpus.chunksAs("agent-text", "chunks.ndjson", runId);
+            assertThat(post(runId, ChunkBodies.render(chunks, ChunkBodyFormat.NDJSON),
+                    ChunkBodies.mediaType(ChunkBodyFormat.NDJSON), null).statusCode()).isEqualTo(200);
+        }
+        feed.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(fed).as("the feed told every run's end").containsExactlyInAnyOrderElementsOf(runIds);
+
+        List<String> paged = new ArrayList<>();
+        List<Instant> activity = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(instance.uri("/v1/runs?limit=2&q=" + group
+                    + (after == null ? "" : "&after=" + after))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            JsonNode body = Corpus.parse(page.body());
+            body.get("runs").forEach(run -> {
+                paged.add(run.get("runId").asText());
+                activity.add(Instant.parse(run.get("lastChunkAt").asText()));
+            });
+            after = body.get("next").isNull() ? null : body.get("next").asText();
+            pages++;
+        } while (after != null && pages < 10);
+        assertThat(paged).as("every run once, over three pages").hasSize(5).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(runIds);
+        assertThat(pages).isEqualTo(3);
+        assertThat(activity).as("latest activity first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(http.send(HttpRequest.newBuilder(instance.uri("/v1/runs?after=yesterday")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void shouldNotDuplicateChunksWhenAWriterRetriesABodyWithItsFirstSequence() throws Exception {
         String runId = runId("retry");
         List<Chunk> chunks = Corpus.chunksAs("workflow", "chunks.ndjson", runId);

@@ -56,20 +56,37 @@ public final class RunQueryHandlers {
                 + "aggregated (or it was deleted)");
     }
 
-    /** {@code GET /v1/runs?status=&limit=}: summaries, latest activity first. */
+    /**
+     * {@code GET /v1/runs?status=&q=&limit=&after=}: summaries, latest activity first (then by run id); {@code q}
+     * keeps the runs whose id contains it; {@code after} is the {@code next} cursor of the page before, which is in
+     * the reply when more runs follow.
+     */
     public void list(Context ctx) throws InterruptedException, java.io.IOException {
         String statusParam = ctx.queryParam("status");
+        String search = ctx.queryParam("q");
+        String afterParam = ctx.queryParam("after");
         Predicate<RunSummary> filter = statusFilter(statusParam);
+        if (search != null && !search.isEmpty()) {
+            filter = filter.and(summary -> summary.runId().contains(search));
+        }
+        Optional<Cursor> after = Cursor.parse(afterParam);
+        if (after.isPresent()) {
+            filter = filter.and(summary -> after.get().isBefore(activity(summary), summary.runId()));
+        }
         int limit = limit(ctx.queryParam("limit"));
         List<JsonNode> runs = new ArrayList<>();
         aggregator.summaries(Integer.MAX_VALUE).stream().filter(filter)
-                .map(RunSummaryJson::toJson).forEach(runs::add);
+                .sorted(Comparator.comparing(RunQueryHandlers::activity).reversed()
+                        .thenComparing(RunSummary::runId))
+                .limit(limit + 1L).map(RunSummaryJson::toJson).forEach(runs::add);
         if (!OwnerForwarder.isForwarded(ctx)) {
-            String query = "/v1/runs?limit=" + limit + (statusParam == null ? ""
-                    : "&status=" + URLEncoder.encode(statusParam, StandardCharsets.UTF_8));
+            StringBuilder query = new StringBuilder("/v1/runs?limit=").append(Math.min(MAX_LIMIT, limit + 1));
+            appendParam(query, "status", statusParam);
+            appendParam(query, "q", search);
+            appendParam(query, "after", afterParam);
             for (HostInfo instance : aggregator.instances()) {
                 if (!instance.equals(self)) {
-                    OwnerForwarder.Reply reply = forwarder.get(instance, query, ctx);
+                    OwnerForwarder.Reply reply = forwarder.get(instance, query.toString(), ctx);
                     if (reply.status() != 200) {
                         throw new ApiException(502, "instance_failed", "instance " + instance.host() + ":"
                                 + instance.port() + " answered " + reply.status() + " to the run list");
@@ -84,7 +101,56 @@ public final class RunQueryHandlers {
         ArrayNode out = body.putArray("runs");
         runs.stream().limit(limit).forEach(out::add);
         body.put("count", out.size());
+        if (runs.size() > limit) {
+            JsonNode last = out.get(out.size() - 1);
+            body.put("next", new Cursor(lastChunkAt(last), last.path("runId").asText()).toString());
+        } else {
+            body.putNull("next");
+        }
         ctx.status(200).contentType("application/json").result(Json.write(body));
+    }
+
+    private static void appendParam(StringBuilder query, String name, String value) {
+        if (value != null) {
+            query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static java.time.Instant activity(RunSummary summary) {
+        return summary.lastChunkAt().orElse(java.time.Instant.EPOCH);
+    }
+
+    /** Where a page of the list ended: {@code <epoch millis of the last run's activity>:<its run id>}. */
+    private record Cursor(java.time.Instant at, String runId) {
+
+        static Optional<Cursor> parse(String value) {
+            if (value == null || value.isEmpty()) {
+                return Optional.empty();
+            }
+            int colon = value.indexOf(':');
+            try {
+                if (colon < 1) {
+                    throw new NumberFormatException();
+                }
+                return Optional.of(new Cursor(java.time.Instant.ofEpochMilli(Long.parseLong(value.substring(0, colon))),
+                        RunIds.requireValid(value.substring(colon + 1))));
+            } catch (RuntimeException e) {
+                throw new ApiException(400, "bad_request", "after must be the next cursor of a run list reply "
+                        + "(<millis>:<runId>)");
+            }
+        }
+
+        /** Whether a run with this activity and id comes after the cursor in the list's order. */
+        boolean isBefore(java.time.Instant activity, String otherRunId) {
+            long mine = at.toEpochMilli();
+            long theirs = activity.toEpochMilli();
+            return theirs < mine || (theirs == mine && otherRunId.compareTo(runId) > 0);
+        }
+
+        @Override
+        public String toString() {
+            return at.toEpochMilli() + ":" + runId;
+        }
     }
 
     private static java.time.Instant lastChunkAt(JsonNode run) {

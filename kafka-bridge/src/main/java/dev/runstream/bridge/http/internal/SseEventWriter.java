@@ -40,6 +40,14 @@ final class SseEventWriter {
         out.write(END);
     }
 
+    /** A named event without an id ({@code event: <name>}): what an {@code EventSource} listener gets by name. */
+    void named(String name, JsonNode data) throws IOException {
+        out.write(("event: " + name + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(DATA);
+        out.write(Json.write(data).getBytes(StandardCharsets.UTF_8));
+        out.write(END);
+    }
+
     /** {@code data: [DONE]}, the end marker of the AI SDK's UI message stream. */
     void done() throws IOException {
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
