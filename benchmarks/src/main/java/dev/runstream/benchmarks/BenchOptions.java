@@ -25,8 +25,8 @@ public record BenchOptions(BenchSettings settings, ScaleSettings scale, Set<Stri
         Map<String, String> runstreamConfig, boolean help) {
 
     /** Every benchmark, in the order they run. */
-    public static final List<String> BENCHMARKS = List.of("codec", "publish", "live", "run-start", "aggregation",
-            "replay", "sse", "scale");
+    public static final List<String> BENCHMARKS = List.of("codec", "list", "publish", "live", "run-start",
+            "aggregation", "replay", "sse", "scale");
 
     public static final String USAGE = """
             usage: java -jar benchmarks/target/runstream-benchmarks.jar [--quick | --full] [--only=NAME,...] [--out=FILE]

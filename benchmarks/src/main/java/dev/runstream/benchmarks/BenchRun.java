@@ -1,6 +1,7 @@
 package dev.runstream.benchmarks;
 
 import dev.runstream.benchmarks.codec.CodecRun;
+import dev.runstream.benchmarks.list.RunListRun;
 import dev.runstream.benchmarks.kafka.AggregationBenchmark;
 import dev.runstream.benchmarks.kafka.LiveLatency;
 import dev.runstream.benchmarks.kafka.PublishThroughput;
@@ -31,6 +32,9 @@ final class BenchRun {
         boolean ok = true;
         if (options.includes("codec")) {
             ok &= step(report, "codec", () -> new CodecRun(settings, report).run());
+        }
+        if (options.includes("list")) {
+            ok &= step(report, "list", () -> new RunListRun(settings, report).run());
         }
         if (ON_BROKER.stream().anyMatch(options::includes)) {
             long begin = System.nanoTime();

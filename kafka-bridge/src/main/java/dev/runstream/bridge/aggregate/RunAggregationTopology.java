@@ -6,6 +6,7 @@ import dev.runstream.bridge.aggregate.internal.Checked;
 import dev.runstream.bridge.aggregate.internal.ChunkAcceptor;
 import dev.runstream.bridge.aggregate.internal.FoldInput;
 import dev.runstream.bridge.aggregate.internal.MappedAvroSerde;
+import dev.runstream.bridge.aggregate.internal.RunActivityIndexes;
 import dev.runstream.bridge.aggregate.internal.RunIdPartitioner;
 import dev.runstream.bridge.aggregate.internal.RunSummaryProcessor;
 import dev.runstream.bridge.aggregate.internal.SourceRecordGate;
@@ -96,11 +97,16 @@ public final class RunAggregationTopology {
      * @throws org.apache.kafka.common.config.ConfigException when the aggregator's Streams settings are invalid
      */
     public static Topology build(RunstreamConfig config, SchemaRegistryClient registry) {
+        return build(config, registry, new RunActivityIndexes());
+    }
+
+    /** The topology, its tasks' run-list indexes registered in {@code indexes}. */
+    static Topology build(RunstreamConfig config, SchemaRegistryClient registry, RunActivityIndexes indexes) {
         ConfluentAvroSerde<ChunkRecord> chunkRecords = MappedAvroSerde.chunkRecords(registry);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(
                 new StreamsConfig(AggregatorProperties.of(config))));
         persistChunks(builder, config, chunkRecords);
-        foldRuns(builder, config, chunkRecords, MappedAvroSerde.runSummaries(registry));
+        foldRuns(builder, config, chunkRecords, MappedAvroSerde.runSummaries(registry), indexes);
         return builder.build();
     }
 
@@ -125,7 +131,8 @@ public final class RunAggregationTopology {
      * {@code {prefix}.run-summaries}, and the chunk tombstones of erased runs back to {@code {prefix}.chunks}.
      */
     private static void foldRuns(StreamsBuilder builder, RunstreamConfig config,
-            ConfluentAvroSerde<ChunkRecord> chunkRecords, MappedAvroSerde<RunSummary, ?> summaries) {
+            ConfluentAvroSerde<ChunkRecord> chunkRecords, MappedAvroSerde<RunSummary, ?> summaries,
+            RunActivityIndexes indexes) {
         RunTopics topics = config.topics();
         builder.addStateStore(summaryStore(config, summaries));
         KStream<String, Checked<FoldInput>> checked = builder
@@ -137,7 +144,7 @@ public final class RunAggregationTopology {
         KStream<String, SummaryUpdate> updates = checked
                 .filterNot((key, chunk) -> chunk.isRefused(), Named.as("accepted-chunks"))
                 .mapValues(Checked::value, Named.as("accepted-chunk"))
-                .process(() -> new RunSummaryProcessor(topics.summaryStore(), emitInterval, abandonAfterMs),
+                .process(() -> new RunSummaryProcessor(topics.summaryStore(), emitInterval, abandonAfterMs, indexes),
                         Named.as("fold-run"), topics.summaryStore());
         updates.mapValues(SummaryUpdate::summary, Named.as("summary-changes"))
                 .to(topics.runSummaries(), Produced.with(Serdes.String(), summaries).withName("run-summaries-topic"));

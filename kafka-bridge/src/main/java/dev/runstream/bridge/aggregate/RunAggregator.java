@@ -1,16 +1,22 @@
 package dev.runstream.bridge.aggregate;
 
 import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
+import dev.runstream.bridge.aggregate.internal.RunActivityIndex;
+import dev.runstream.bridge.aggregate.internal.RunActivityIndexes;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummary;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
@@ -19,7 +25,10 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -49,6 +58,8 @@ public final class RunAggregator implements AutoCloseable {
     private final RunstreamConfig config;
     private final String storeName;
     private final KafkaStreams streams;
+    private final RunActivityIndexes indexes = new RunActivityIndexes();
+    private volatile boolean listIndexed;
     /** This instance's {@code application.server}, when set. */
     private final Optional<HostInfo> self;
     private volatile State state = State.CREATED;
@@ -77,7 +88,8 @@ public final class RunAggregator implements AutoCloseable {
         Object server = props.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         this.self = server == null || server.toString().isBlank() ? Optional.empty()
                 : Optional.of(HostInfo.buildFromEndpoint(server.toString()));
-        this.streams = new KafkaStreams(RunAggregationTopology.build(config, registry), new StreamsConfig(props));
+        this.streams = new KafkaStreams(RunAggregationTopology.build(config, registry, indexes),
+                new StreamsConfig(props));
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR) {
@@ -241,6 +253,82 @@ public final class RunAggregator implements AutoCloseable {
             }
             return out;
         }, true);
+    }
+
+    /**
+     * A page of the run list from the summaries this instance holds, in the list's order ({@link RunListQuery}).
+     * Answered from the tasks' {@link RunActivityIndex}es, which cost the page; while a task's index is still being
+     * built after it started (a bounded number of summaries per commit interval), from a read of every summary.
+     *
+     * @throws AggregatorUnavailableException when the store cannot be read now (not running, rebalancing)
+     */
+    public List<RunSummary> list(RunListQuery query) {
+        Optional<List<RunActivityIndex>> indexed = localFoldTasks().flatMap(indexes::completeFor);
+        if (indexed.isEmpty()) {
+            Comparator<RunSummary> order = Comparator.comparing(RunAggregator::activity).reversed()
+                    .thenComparing(RunSummary::runId);
+            return summaries(Integer.MAX_VALUE).stream().filter(summary -> matches(query, summary))
+                    .sorted(order).limit(query.limit()).toList();
+        }
+        if (!listIndexed) {
+            listIndexed = true;
+            LOG.info("Aggregator {}: the run list is answered from its index now ({} runs in {} task(s))",
+                    config.applicationId(), indexed.get().stream().mapToInt(RunActivityIndex::size).sum(),
+                    indexed.get().size());
+        }
+        RunActivityIndex.Entry after = query.after().map(cursor -> new RunActivityIndex.Entry(
+                cursor.activity().toEpochMilli(), cursor.runId(), null)).orElse(null);
+        List<RunActivityIndex.Entry> entries = new ArrayList<>();
+        for (RunActivityIndex index : indexed.get()) {
+            entries.addAll(index.page(query.statuses(), query.idContains(), after, query.limit()));
+        }
+        entries.sort(RunActivityIndex.LIST_ORDER);
+        List<RunActivityIndex.Entry> page = entries.size() > query.limit() ? entries.subList(0, query.limit())
+                : entries;
+        return read(store -> {
+            List<RunSummary> out = new ArrayList<>(page.size());
+            for (RunActivityIndex.Entry entry : page) {
+                RunSummary summary = store.get(entry.runId());
+                if (summary != null) {
+                    out.add(summary);
+                }
+            }
+            return out;
+        }, true);
+    }
+
+    private static Instant activity(RunSummary summary) {
+        return summary.lastChunkAt().map(at -> Instant.ofEpochMilli(at.toEpochMilli())).orElse(Instant.EPOCH);
+    }
+
+    private static boolean matches(RunListQuery query, RunSummary summary) {
+        if (!query.statuses().isEmpty() && !query.statuses().contains(summary.status())) {
+            return false;
+        }
+        if (!summary.runId().contains(query.idContains())) {
+            return false;
+        }
+        return query.after().map(cursor -> RunActivityIndex.LIST_ORDER.compare(
+                new RunActivityIndex.Entry(cursor.activity().toEpochMilli(), cursor.runId(), null),
+                new RunActivityIndex.Entry(activity(summary).toEpochMilli(), summary.runId(), null)) < 0)
+                .orElse(true);
+    }
+
+    /** The active tasks of this instance that fold runs (they read {@code {prefix}.chunks}); empty while unknown. */
+    private Optional<Set<TaskId>> localFoldTasks() {
+        if (state != State.RUNNING || streams.state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        String chunks = config.topics().chunks();
+        Set<TaskId> tasks = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                if (task.topicPartitions().stream().anyMatch(partition -> partition.topic().equals(chunks))) {
+                    tasks.add(task.taskId());
+                }
+            }
+        }
+        return Optional.of(tasks);
     }
 
     /**

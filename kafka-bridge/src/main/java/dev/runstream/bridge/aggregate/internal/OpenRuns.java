@@ -73,10 +73,11 @@ final class OpenRuns {
     }
 
     /**
-     * Reads up to {@code limit} summaries of the store after the last one read, tracking the running ones and marking
-     * them pending. Runs folded since the task started are tracked already; reading them again changes nothing.
+     * Reads up to {@code limit} summaries of the store after the last one read, handing each to {@code seen} and
+     * tracking the running ones and marking them pending. Runs folded since the task started are tracked already; reading them again changes nothing.
      */
-    void rebuildStep(TimestampedKeyValueStore<String, RunSummary> store, int limit) {
+    void rebuildStep(TimestampedKeyValueStore<String, RunSummary> store, int limit,
+            java.util.function.Consumer<RunSummary> seen) {
         if (rebuilt) {
             return;
         }
@@ -90,6 +91,7 @@ final class OpenRuns {
                 }
                 scanCursor = entry.key;
                 read++;
+                seen.accept(entry.value.value());
                 track(entry.value.value());
                 if (entry.value.value().status() == RunStatus.RUNNING) {
                     markPending(entry.key);

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>With {@code run.abandon.after.ms} on, a wall-clock punctuation marks running runs whose last chunk is older
  *       than that {@link RunStatus#ABANDONED} ({@link RunFold#abandon}). It looks only at the running runs
  *       ({@link OpenRuns}, in memory), not at the whole store.</li>
+ *   <li>Every write also places the run in the task's {@link RunActivityIndex}, the run list's order.</li>
  * </ul>
  */
 public final class RunSummaryProcessor implements Processor<String, FoldInput, String, SummaryUpdate> {
@@ -63,6 +64,8 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
             return size() > LATEST_CAPACITY;
         }
     };
+    private final RunActivityIndexes indexes;
+    private final RunActivityIndex index = new RunActivityIndex();
     private ProcessorContext<String, SummaryUpdate> context;
     private TimestampedKeyValueStore<String, RunSummary> store;
 
@@ -70,7 +73,9 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
      * @param emitInterval   how often pending changes of running runs are emitted
      * @param abandonAfterMs idle time after which a running run is abandoned; -1: never
      */
-    public RunSummaryProcessor(String storeName, Duration emitInterval, long abandonAfterMs) {
+    public RunSummaryProcessor(String storeName, Duration emitInterval, long abandonAfterMs,
+            RunActivityIndexes indexes) {
+        this.indexes = Objects.requireNonNull(indexes, "indexes");
         this.storeName = Objects.requireNonNull(storeName, "storeName");
         this.emitInterval = Objects.requireNonNull(emitInterval, "emitInterval");
         this.abandonAfterMs = abandonAfterMs;
@@ -86,6 +91,7 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     public void init(ProcessorContext<String, SummaryUpdate> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        indexes.register(context.taskId(), index);
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitPending());
         if (abandonAfterMs >= 0) {
             context.schedule(abandonCheckInterval(abandonAfterMs), PunctuationType.WALL_CLOCK_TIME,
@@ -146,6 +152,7 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
             store.delete(runId);
         }
         latest.remove(runId);
+        index.remove(runId);
         open.forget(runId);
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         String eraseId = RunstreamHeaders.get(record.headers(), RunstreamHeaders.ERASE_ID);
@@ -160,7 +167,12 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     }
 
     private void emitPending() {
-        open.rebuildStep(store, REBUILD_STEP);
+        if (!open.isRebuilt()) {
+            open.rebuildStep(store, REBUILD_STEP, index::update);
+            if (open.isRebuilt()) {
+                index.markComplete();
+            }
+        }
         for (String runId : open.drainPending()) {
             ValueAndTimestamp<RunSummary> stored = stored(runId);
             if (stored != null) {
@@ -192,6 +204,12 @@ public final class RunSummaryProcessor implements Processor<String, FoldInput, S
     private void put(String runId, ValueAndTimestamp<RunSummary> summary) {
         store.put(runId, summary);
         latest.put(runId, summary);
+        index.update(summary.value());
+    }
+
+    @Override
+    public void close() {
+        indexes.unregister(context.taskId(), index);
     }
 
     private ValueAndTimestamp<RunSummary> stored(String runId) {

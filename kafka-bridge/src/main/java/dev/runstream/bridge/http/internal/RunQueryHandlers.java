@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.bridge.aggregate.RunAggregator;
+import dev.runstream.bridge.aggregate.RunListQuery;
 import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
@@ -14,10 +15,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.Set;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -65,28 +67,19 @@ public final class RunQueryHandlers {
         String statusParam = ctx.queryParam("status");
         String search = ctx.queryParam("q");
         String afterParam = ctx.queryParam("after");
-        Predicate<RunSummary> filter = statusFilter(statusParam);
-        if (search != null && !search.isEmpty()) {
-            filter = filter.and(summary -> summary.runId().contains(search));
-        }
-        Optional<Cursor> after = Cursor.parse(afterParam);
-        if (after.isPresent()) {
-            filter = filter.and(summary -> after.get().isBefore(activity(summary), summary.runId()));
-        }
         int limit = limit(ctx.queryParam("limit"));
+        RunListQuery query = new RunListQuery(statuses(statusParam), search == null ? "" : search,
+                cursor(afterParam), limit + 1);
         List<JsonNode> runs = new ArrayList<>();
-        aggregator.summaries(Integer.MAX_VALUE).stream().filter(filter)
-                .sorted(Comparator.comparing(RunQueryHandlers::activity).reversed()
-                        .thenComparing(RunSummary::runId))
-                .limit(limit + 1L).map(RunSummaryJson::toJson).forEach(runs::add);
+        aggregator.list(query).stream().map(RunSummaryJson::toJson).forEach(runs::add);
         if (!OwnerForwarder.isForwarded(ctx)) {
-            StringBuilder query = new StringBuilder("/v1/runs?limit=").append(Math.min(MAX_LIMIT, limit + 1));
-            appendParam(query, "status", statusParam);
-            appendParam(query, "q", search);
-            appendParam(query, "after", afterParam);
+            StringBuilder forward = new StringBuilder("/v1/runs?limit=").append(Math.min(MAX_LIMIT, limit + 1));
+            appendParam(forward, "status", statusParam);
+            appendParam(forward, "q", search);
+            appendParam(forward, "after", afterParam);
             for (HostInfo instance : aggregator.instances()) {
                 if (!instance.equals(self)) {
-                    OwnerForwarder.Reply reply = forwarder.get(instance, query.toString(), ctx);
+                    OwnerForwarder.Reply reply = forwarder.get(instance, forward.toString(), ctx);
                     if (reply.status() != 200) {
                         throw new ApiException(502, "instance_failed", "instance " + instance.host() + ":"
                                 + instance.port() + " answered " + reply.status() + " to the run list");
@@ -103,7 +96,7 @@ public final class RunQueryHandlers {
         body.put("count", out.size());
         if (runs.size() > limit) {
             JsonNode last = out.get(out.size() - 1);
-            body.put("next", new Cursor(lastChunkAt(last), last.path("runId").asText()).toString());
+            body.put("next", new RunListQuery.Cursor(lastChunkAt(last), last.path("runId").asText()).toString());
         } else {
             body.putNull("next");
         }
@@ -116,40 +109,15 @@ public final class RunQueryHandlers {
         }
     }
 
-    private static java.time.Instant activity(RunSummary summary) {
-        return summary.lastChunkAt().orElse(java.time.Instant.EPOCH);
-    }
-
-    /** Where a page of the list ended: {@code <epoch millis of the last run's activity>:<its run id>}. */
-    private record Cursor(java.time.Instant at, String runId) {
-
-        static Optional<Cursor> parse(String value) {
-            if (value == null || value.isEmpty()) {
-                return Optional.empty();
-            }
-            int colon = value.indexOf(':');
-            try {
-                if (colon < 1) {
-                    throw new NumberFormatException();
-                }
-                return Optional.of(new Cursor(java.time.Instant.ofEpochMilli(Long.parseLong(value.substring(0, colon))),
-                        RunIds.requireValid(value.substring(colon + 1))));
-            } catch (RuntimeException e) {
-                throw new ApiException(400, "bad_request", "after must be the next cursor of a run list reply "
-                        + "(<millis>:<runId>)");
-            }
+    private static Optional<RunListQuery.Cursor> cursor(String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
         }
-
-        /** Whether a run with this activity and id comes after the cursor in the list's order. */
-        boolean isBefore(java.time.Instant activity, String otherRunId) {
-            long mine = at.toEpochMilli();
-            long theirs = activity.toEpochMilli();
-            return theirs < mine || (theirs == mine && otherRunId.compareTo(runId) > 0);
-        }
-
-        @Override
-        public String toString() {
-            return at.toEpochMilli() + ":" + runId;
+        try {
+            return Optional.of(RunListQuery.Cursor.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "bad_request", "after must be the next cursor of a run list reply "
+                    + "(<millis>:<runId>)");
         }
     }
 
@@ -158,16 +126,16 @@ public final class RunQueryHandlers {
         return at.isEmpty() ? java.time.Instant.EPOCH : java.time.Instant.parse(at);
     }
 
-    private static Predicate<RunSummary> statusFilter(String status) {
+    private static Set<RunStatus> statuses(String status) {
         if (status == null || status.isBlank()) {
-            return summary -> true;
+            return Set.of();
         }
-        List<RunStatus> wanted = new ArrayList<>();
+        Set<RunStatus> wanted = EnumSet.noneOf(RunStatus.class);
         for (String name : status.split(",")) {
             wanted.add(RunStatus.parse(name.trim().toLowerCase(Locale.ROOT)).orElseThrow(() -> new ApiException(400,
                     "bad_request", "status '" + name.trim() + "' is not a run status")));
         }
-        return summary -> wanted.contains(summary.status());
+        return wanted;
     }
 
     private static int limit(String value) {
