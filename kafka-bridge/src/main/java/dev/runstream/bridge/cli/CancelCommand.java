@@ -9,7 +9,6 @@ import dev.runstream.core.RunIds;
 import dev.runstream.core.fold.RunSummaryJson;
 import dev.runstream.core.json.Json;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,7 @@ final class CancelCommand implements Callable<Integer> {
         try (KafkaClients clients = KafkaClients.connect(connection);
                 RunControl control = new RunControl(clients.config(), Clock.systemUTC())) {
             RunSummaryReader summaries = new RunSummaryReader(clients.config(), clients.registry());
-            CancelOutcome outcome = new RunCanceller(control, summaries::summary, Duration.ofSeconds(2))
+            CancelOutcome outcome = new RunCanceller(control, summaries::summary, RunCanceller.UNKNOWN_RUN_WAIT)
                     .cancel(runId, "cli " + System.getProperty("user.name", "unknown"), reason);
             ObjectNode out = Json.object();
             out.put("runId", runId);

@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 public final class RunCanceller {
 
+    /**
+     * How long a run with no summary yet is waited for before it is called unknown: a run whose first chunks are
+     * still on their way (its topic being created, its first transaction not committed) is cancelled, not refused.
+     */
+    public static final Duration UNKNOWN_RUN_WAIT = Duration.ofSeconds(10);
+
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final RunControl control;

@@ -16,9 +16,11 @@ import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.MastraChunkCodec;
 import dev.runstream.core.json.Json;
 import dev.runstream.core.testing.Corpus;
+import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,29 +191,77 @@ class RunCancelIT {
     void shouldAcceptACancelThatComesWhileTheFirstChunkIsBeingWrittenAndTellTheOpenIngest() throws Exception {
         String run = "cancel-first";
         List<Chunk> chunks = chunks(run);
-        java.io.PipedOutputStream body = new java.io.PipedOutputStream();
-        java.io.PipedInputStream in = new java.io.PipedInputStream(body, 1 << 16);
-        CompletableFuture<HttpResponse<String>> open = http.sendAsync(HttpRequest.newBuilder(
-                first.uri("/v1/runs/" + run + "/chunks")).header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> in)).build(), HttpResponse.BodyHandlers.ofString());
-        body.write((MastraChunkCodec.encode(chunks.get(0)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        body.flush();
+        // The writer's request on a socket of its own, HTTP/1.1 chunked, so that its body is on the wire a chunk at a
+        // time (java.net.http holds a streamed body back).
+        java.net.URI ingest = first.uri("/v1/runs/" + run + "/chunks");
+        try (java.net.Socket socket = new java.net.Socket(ingest.getHost(), ingest.getPort())) {
+            socket.setSoTimeout((int) PATIENCE.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + ingest.getRawPath() + " HTTP/1.1\r\nHost: " + ingest.getHost() + ":" + ingest.getPort()
+                    + "\r\nAuthorization: Bearer " + ADMIN + "\r\nContent-Type: application/x-ndjson\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            writeChunk(out, chunks.subList(0, 1));
 
-        // No summary yet: the route waits for the run's first chunk to be aggregated rather than answer 404.
-        JsonNode requested = json(send(second, post("/v1/runs/" + run + "/cancel", ""), ADMIN), 202);
-        assertThat(requested.get("outcome").asText()).isEqualTo("requested");
-        await().atMost(PATIENCE).until(() -> second.node().control().heard(run).isPresent()
-                && first.node().control().heard(run).isPresent());
-        for (Chunk chunk : chunks.subList(1, PARTIAL)) {
-            body.write((MastraChunkCodec.encode(chunk) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // No summary yet: the route waits for the run's first chunk to be aggregated rather than answer 404.
+            JsonNode requested = json(send(second, post("/v1/runs/" + run + "/cancel", ""), ADMIN), 202);
+            assertThat(requested.get("outcome").asText()).isEqualTo("requested");
+            await().atMost(PATIENCE).until(() -> second.node().control().heard(run).isPresent()
+                    && first.node().control().heard(run).isPresent());
+            writeChunk(out, chunks.subList(1, PARTIAL));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200");
+            JsonNode reply = Json.MAPPER.readTree(response.substring(response.indexOf('{'),
+                    response.lastIndexOf('}') + 1));
+            assertThat(reply.get("accepted").asLong()).isEqualTo(PARTIAL);
+            assertThat(reply.get("cancel")).as("the open ingest request's reply").isEqualTo(requested.get("cancel"));
         }
-        body.close();
-        JsonNode reply = json(open.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), 200);
-        assertThat(reply.get("cancel")).as("the open ingest request's reply").isEqualTo(requested.get("cancel"));
         JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(first, run),
                 s -> "canceled".equals(s.path("status").asText()));
         assertThat(summary.get("chunkCount").asLong()).isEqualTo(PARTIAL + 2);
+    }
+
+    /** One HTTP/1.1 body chunk holding {@code chunks} as NDJSON, flushed. */
+    private static void writeChunk(OutputStream out, List<Chunk> chunks) throws java.io.IOException {
+        byte[] data = chunks.stream().map(MastraChunkCodec::encode).collect(Collectors.joining("\n", "", "\n"))
+                .getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Test
+    void shouldTellAWriterThatResumesAfterAFailureAndStoreEachChunkOnce() throws Exception {
+        String run = "cancel-resumed";
+        List<Chunk> chunks = chunks(run);
+        String writer = token(run, Scope.WRITE);
+        ingest(first, run, chunks.subList(0, PARTIAL), writer);
+        awaitSummary(run);
+        JsonNode requested = json(send(second, post("/v1/runs/" + run + "/cancel", "{\"reason\":\"mid-retry\"}"),
+                ADMIN), 202);
+        await().atMost(PATIENCE).until(() -> first.node().control().heard(run).isPresent());
+
+        // The writer lost the reply of its last request and sends it again from its first sequence, one more chunk
+        // added: the chunks Runstream has are duplicates, the new one is stored, and the reply says cancel.
+        String body = chunks.subList(2, PARTIAL + 1).stream().map(MastraChunkCodec::encode)
+                .collect(Collectors.joining("\n", "", "\n"));
+        JsonNode resumed = json(send(first, HttpRequest.newBuilder(first.uri("/v1/runs/" + run + "/chunks"))
+                .header("Content-Type", "application/x-ndjson").header("Runstream-First-Sequence", "2")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), writer), 200);
+        assertThat(resumed.get("duplicates").asLong()).isEqualTo(PARTIAL - 2);
+        assertThat(resumed.get("accepted").asLong()).isEqualTo(1);
+        assertThat(resumed.get("cancel")).isEqualTo(requested.get("cancel"));
+        ingest(first, run, List.of(abort(run), abortFinish(run)), writer);
+
+        JsonNode summary = await().atMost(PATIENCE).ignoreExceptions().until(() -> summary(second, run),
+                s -> "canceled".equals(s.path("status").asText()));
+        assertThat(summary.get("chunkCount").asLong()).isEqualTo(PARTIAL + 3);
+        assertThat(summary.get("cancel").get("reason").asText()).isEqualTo("mid-retry");
+        Thread.sleep(GRACE_MS + 2500);
+        List<String> types = types(replay(run));
+        assertThat(types).hasSize(PARTIAL + 3).containsOnlyOnce("abort").endsWith("abort", "finish");
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.runstream.core.fold.CancelRequest;
 import dev.runstream.core.fold.RunSummaryJson;
 import dev.runstream.core.json.Json;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,7 @@ public final class RunControlHandlers {
     public RunControlHandlers(RunControl control, RunSummaryLookup summaries, long graceMs) {
         this.control = control;
         this.summaries = summaries;
-        this.canceller = new RunCanceller(control, summaries, Duration.ofSeconds(2));
+        this.canceller = new RunCanceller(control, summaries, RunCanceller.UNKNOWN_RUN_WAIT);
         this.graceMs = graceMs;
     }
 
