@@ -1,6 +1,6 @@
 package dev.runstream.benchmarks.list;
 
-import dev.runstream.bridge.aggregate.internal.RunActivityIndex;
+import dev.runstream.bridge.aggregate.RunActivityIndex;
 import dev.runstream.bridge.avro.RunSummaryMapper;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;

@@ -76,8 +76,8 @@ public final class RunListRun {
         Runtime runtime = Runtime.getRuntime();
         System.gc();
         long before = runtime.totalMemory() - runtime.freeMemory();
-        dev.runstream.bridge.aggregate.internal.RunActivityIndex index =
-                new dev.runstream.bridge.aggregate.internal.RunActivityIndex();
+        dev.runstream.bridge.aggregate.RunActivityIndex index =
+                new dev.runstream.bridge.aggregate.RunActivityIndex();
         for (int i = 0; i < runs; i++) {
             index.update(RunListBenchmark.summary(i));
         }

@@ -1,7 +1,6 @@
 package dev.runstream.bridge.aggregate;
 
 import dev.runstream.bridge.aggregate.internal.AggregatorProperties;
-import dev.runstream.bridge.aggregate.internal.RunActivityIndex;
 import dev.runstream.bridge.aggregate.internal.RunActivityIndexes;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;

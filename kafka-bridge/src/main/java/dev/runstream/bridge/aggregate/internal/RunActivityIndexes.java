@@ -1,5 +1,6 @@
 package dev.runstream.bridge.aggregate.internal;
 
+import dev.runstream.bridge.aggregate.RunActivityIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.runstream.bridge.aggregate.internal;
 
+import dev.runstream.bridge.aggregate.RunActivityIndex;
 import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.chunk.StoredChunk;
 import dev.runstream.core.fold.RunFold;

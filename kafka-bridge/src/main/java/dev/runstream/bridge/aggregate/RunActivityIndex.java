@@ -1,4 +1,4 @@
-package dev.runstream.bridge.aggregate.internal;
+package dev.runstream.bridge.aggregate;
 
 import dev.runstream.core.fold.RunStatus;
 import dev.runstream.core.fold.RunSummary;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * memory, so that a page of {@code GET /v1/runs} costs the page, not a read of every summary: one entry per run
  * (its id, last activity and status, about 100 bytes), one ordered set of all of them and one per status. Written by
  * the task's stream thread as it writes the store; read by any thread. It is complete once the task's store has been
- * read through after the task started ({@link OpenRuns#rebuildStep}); until then the list reads the store.
+ * read through after the task started; until then the list reads the store.
  */
 public final class RunActivityIndex {
 
@@ -64,7 +64,8 @@ public final class RunActivityIndex {
         }
     }
 
-    void markComplete() {
+    /** Every run of the task's store is in the index now. */
+    public void markComplete() {
         complete = true;
     }
 

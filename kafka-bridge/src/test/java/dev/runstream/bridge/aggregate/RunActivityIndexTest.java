@@ -1,4 +1,4 @@
-package dev.runstream.bridge.aggregate.internal;
+package dev.runstream.bridge.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
