@@ -19,7 +19,7 @@ import java.util.Map;
 public final class BenchmarkMain {
 
     /** Avro 1.12 refuses to instantiate generated classes outside trusted packages; set before Avro loads. */
-    static final String AVRO_TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
+    public static final String AVRO_TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
     private static final long MIN_MEMORY_DIR_BYTES = 8L << 30;
 
     private BenchmarkMain() {

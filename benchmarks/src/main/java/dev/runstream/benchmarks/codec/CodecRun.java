@@ -3,6 +3,7 @@ package dev.runstream.benchmarks.codec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.benchmarks.BenchSettings;
+import dev.runstream.benchmarks.JmhRunner;
 import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Report;
 import dev.runstream.benchmarks.report.Target;
@@ -11,17 +12,10 @@ import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.core.chunk.MastraChunkCodec;
 import dev.runstream.core.chunk.StoredChunk;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /** Runs {@link CodecBenchmark} with JMH (forked JVMs) and adds its figures, with bytes per chunk, to the report. */
 public final class CodecRun {
@@ -35,33 +29,15 @@ public final class CodecRun {
     }
 
     public void run() {
-        TimeValue iteration = TimeValue.milliseconds(settings.jmhIterationTime().toMillis());
-        Options options = new OptionsBuilder()
-                .include(CodecBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .forks(settings.jmhForks())
-                .warmupIterations(settings.jmhIterations()).warmupTime(iteration)
-                .measurementIterations(settings.jmhIterations()).measurementTime(iteration)
-                .jvmArgsAppend("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.runstream", "-Xms1g", "-Xmx1g")
-                .shouldFailOnError(true)
-                .verbosity(VerboseMode.SILENT)
-                .build();
-        Collection<RunResult> results;
-        try {
-            results = new Runner(options).run();
-        } catch (RunnerException e) {
-            throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
-        }
+        Map<String, RunResult> results = JmhRunner.run(CodecBenchmark.class, "chunks", settings, "1g");
         Map<String, Double> scores = new HashMap<>();
         ObjectNode details = report.details("codec");
-        for (RunResult result : results) {
-            String method = result.getParams().getBenchmark();
-            method = method.substring(method.lastIndexOf('.') + 1);
-            String key = result.getParams().getParam("chunks") + "/" + method;
+        results.forEach((key, result) -> {
             scores.put(key, result.getPrimaryResult().getScore());
             details.putObject(key).put("nsPerChunk", result.getPrimaryResult().getScore())
                     .put("error99", result.getPrimaryResult().getScoreError())
                     .put("unit", result.getPrimaryResult().getScoreUnit());
-        }
+        });
         String note = "JMH " + settings.jmhForks() + " fork(s), " + settings.jmhIterations() + "×"
                 + settings.jmhIterationTime().toMillis() + " ms; anchor: Jackson JSON (MastraChunkCodec)";
         for (String input : List.of("corpus", "text-delta")) {

@@ -1,20 +1,14 @@
 package dev.runstream.benchmarks.list;
 
 import dev.runstream.benchmarks.BenchSettings;
+import dev.runstream.benchmarks.JmhRunner;
 import dev.runstream.benchmarks.report.Figure;
 import dev.runstream.benchmarks.report.Report;
 import dev.runstream.benchmarks.report.Target;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs {@link RunListBenchmark} with JMH and reports a run-list page from the index against the read of every
@@ -31,32 +25,14 @@ public final class RunListRun {
     }
 
     public void run() {
-        TimeValue iteration = TimeValue.milliseconds(settings.jmhIterationTime().toMillis());
-        Options options = new OptionsBuilder()
-                .include(RunListBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .forks(settings.jmhForks())
-                .warmupIterations(settings.jmhIterations()).warmupTime(iteration)
-                .measurementIterations(settings.jmhIterations()).measurementTime(iteration)
-                .jvmArgsAppend("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.runstream", "-Xms3g", "-Xmx3g")
-                .shouldFailOnError(true)
-                .verbosity(VerboseMode.SILENT)
-                .build();
-        Collection<RunResult> results;
-        try {
-            results = new Runner(options).run();
-        } catch (RunnerException e) {
-            throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
-        }
+        Map<String, RunResult> results = JmhRunner.run(RunListBenchmark.class, "runs", settings, "3g");
         Map<String, Double> scores = new HashMap<>();
         var details = report.details("list");
-        for (RunResult result : results) {
-            String method = result.getParams().getBenchmark();
-            method = method.substring(method.lastIndexOf('.') + 1);
-            String key = result.getParams().getParam("runs") + "/" + method;
+        results.forEach((key, result) -> {
             scores.put(key, result.getPrimaryResult().getScore());
             details.putObject(key).put("microsPerPage", result.getPrimaryResult().getScore())
                     .put("error99", result.getPrimaryResult().getScoreError());
-        }
+        });
         String note = "JMH " + settings.jmhForks() + " fork(s); anchor: every summary decoded, filtered, sorted "
                 + "(GET /v1/runs before the index)";
         for (String runs : List.of("100000", "1000000")) {

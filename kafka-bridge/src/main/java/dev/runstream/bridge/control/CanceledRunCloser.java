@@ -22,20 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends canceled runs whose writer is gone. For each cancel request heard of a run whose summary this instance holds,
- * it waits {@code run.cancel.grace.ms} from the request; if the run has not ended by then it writes the chunks
- * Mastra ends an aborted run with ({@link CancelChunks}) to the run, so that its summary says canceled and its live
- * readers, on every instance, see the end. A run that got a chunk in the last {@link #STILL_WRITING} is given that
- * much more once: its writer may be finishing. One check per run at a time, so two requests (or two instances'
- * requests) end a run once.
+ * Ends canceled runs whose writer is gone. Every instance hears every cancel request and waits
+ * {@code run.cancel.grace.ms} from it; then the one that holds the run's summary, if the run has not ended, writes
+ * the chunks Mastra ends an aborted run with ({@link CancelChunks}) to the run, so that its summary says canceled and
+ * its live readers, on every instance, see the end. A run that got a chunk in the last {@link #STILL_WRITING} is given that
+ * much more once: its writer may be finishing. One check per run at a time on each instance, so two requests (or two
+ * instances' requests) end a run once.
  *
- * <p>Bound: a canceled run ends within the grace plus {@link #STILL_WRITING}, while the instance that held its
- * summary when the request came keeps running; if it stops in between, the run is left to {@code run.abandon.after.ms}.
+ * <p>Bound: a canceled run ends within the grace plus {@link #STILL_WRITING} while an instance holds its summary;
+ * while none is known to (a rebalance), the holder is asked for again for up to {@link #OWNER_CHECKS} ×
+ * {@link #STILL_WRITING} more; after that the run is left to {@code run.abandon.after.ms}.
  */
 public final class CanceledRunCloser implements AutoCloseable {
 
     static final Duration STILL_WRITING = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofSeconds(5);
+    /** How many times, {@link #STILL_WRITING} apart, an instance asks whether it holds the run before it leaves it. */
+    static final int OWNER_CHECKS = 15;
     private static final Logger LOG = LoggerFactory.getLogger(CanceledRunCloser.class);
 
     private final Duration grace;
@@ -66,16 +69,28 @@ public final class CanceledRunCloser implements AutoCloseable {
     }
 
     private void heard(String runId, CancelRequest request) {
-        if (!holds.test(runId) || !scheduled.add(runId)) {
+        if (!scheduled.add(runId)) {
             return;
         }
         long delay = Math.max(0, request.requestedAt().plus(grace).toEpochMilli() - clock.millis());
-        timer.schedule(() -> check(runId, request, true, true), delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> check(runId, request, true, true, OWNER_CHECKS), delay, TimeUnit.MILLISECONDS);
     }
 
-    private void check(String runId, CancelRequest request, boolean mayWaitMore, boolean mayRetry) {
+    /**
+     * At the end of the grace: the instance that holds the run's summary then ends it, if it has not ended. While
+     * no instance is known to hold it (a rebalance), each asks again every {@link #STILL_WRITING}, a few times.
+     */
+    private void check(String runId, CancelRequest request, boolean mayWaitMore, boolean mayRetry, int ownerChecks) {
         boolean done = true;
         try {
+            if (!holds.test(runId)) {
+                if (ownerChecks > 1) {
+                    done = false;
+                    timer.schedule(() -> check(runId, request, mayWaitMore, mayRetry, ownerChecks - 1),
+                            STILL_WRITING.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
             Optional<RunSummary> summary = summaries.summary(runId);
             if (summary.isEmpty() || summary.get().isTerminal()) {
                 return;
@@ -84,7 +99,7 @@ public final class CanceledRunCloser implements AutoCloseable {
                     .filter(at -> at.isAfter(clock.instant().minus(STILL_WRITING))).isPresent();
             if (writing && mayWaitMore) {
                 done = false;
-                timer.schedule(() -> check(runId, request, false, mayRetry), STILL_WRITING.toMillis(),
+                timer.schedule(() -> check(runId, request, false, mayRetry, ownerChecks), STILL_WRITING.toMillis(),
                         TimeUnit.MILLISECONDS);
                 return;
             }
@@ -97,7 +112,8 @@ public final class CanceledRunCloser implements AutoCloseable {
                 } else if (mayRetry) {
                     LOG.warn("Run '{}': the chunks that end it after cancel request {} were not written ({}); "
                             + "trying again in {} s", runId, request.cancelId(), error.getMessage(), RETRY.toSeconds());
-                    timer.schedule(() -> check(runId, request, false, false), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> check(runId, request, false, false, ownerChecks), RETRY.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 } else {
                     LOG.warn("Run '{}': the chunks that end it after cancel request {} were not written ({}); it is "
                             + "left to run.abandon.after.ms", runId, request.cancelId(), error.getMessage());
