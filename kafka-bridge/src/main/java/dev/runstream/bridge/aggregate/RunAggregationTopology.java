@@ -228,6 +228,9 @@ public final class RunAggregationTopology {
                     + "requests reach the task that holds its summary; recreate " + topics.runControl()
                     + " with " + chunkPartitions);
         }
+        // Kafka Streams fails a thread whose source topic is not in its metadata yet (MissingSourceTopicException):
+        // the topics just created are waited for until the broker describes them.
+        created.forEach(topic -> partitionCount(admin, topic));
         return List.copyOf(created);
     }
 

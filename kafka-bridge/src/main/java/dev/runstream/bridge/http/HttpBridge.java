@@ -173,6 +173,7 @@ public final class HttpBridge implements AutoCloseable {
         OwnerForwarder forwarder = new OwnerForwarder(Duration.ofMillis(
                 config.getLong(BridgeConfig.FORWARD_TIMEOUT_MS_CONFIG)));
         RunControlHandlers control = new RunControlHandlers(services.control(), services.summaries(),
+                services.aggregator(), forwarder, advertised(),
                 runstream.getLong(RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG));
         routes = new Routes(services,
                 new IngestHandler(services.publisher(), config.getInt(BridgeConfig.INGEST_MAX_CHUNK_BYTES_CONFIG),

@@ -33,10 +33,25 @@ public final class OwnerForwarder {
 
     /** GETs {@code pathAndQuery} from {@code owner}, with the caller's credentials (its Authorization header, else its session cookie). */
     public Reply get(HostInfo owner, String pathAndQuery, Context ctx) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort(owner) + pathAndQuery))
-                .timeout(timeout)
-                .header(FORWARDED_HEADER, "1")
-                .GET();
+        return send(owner, pathAndQuery, ctx, HttpRequest.newBuilder().GET().timeout(timeout));
+    }
+
+    /**
+     * POSTs the caller's body to {@code pathAndQuery} of {@code owner}, with the caller's credentials, waiting
+     * {@code answerWait} longer than a GET for the answer (the owner's own wait).
+     */
+    public Reply post(HostInfo owner, String pathAndQuery, Context ctx, Duration answerWait)
+            throws InterruptedException {
+        return send(owner, pathAndQuery, ctx, HttpRequest.newBuilder()
+                .header("Content-Type", ctx.contentType() == null ? "application/json" : ctx.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()))
+                .timeout(timeout.plus(answerWait)));
+    }
+
+    private Reply send(HostInfo owner, String pathAndQuery, Context ctx, HttpRequest.Builder request)
+            throws InterruptedException {
+        request.uri(URI.create("http://" + hostPort(owner) + pathAndQuery))
+                .header(FORWARDED_HEADER, "1");
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -64,6 +79,8 @@ public final class OwnerForwarder {
     public record Reply(int status, String contentType, byte[] body) {
 
         public void relay(Context ctx) {
+            // The owner's answer as it is: a 404 of its own (run_not_found) is not a missing route here.
+            ctx.attribute(ApiErrors.ANSWERED, Boolean.TRUE);
             ctx.status(status).contentType(contentType).result(body);
         }
     }

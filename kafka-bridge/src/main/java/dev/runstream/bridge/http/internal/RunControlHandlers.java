@@ -2,6 +2,7 @@ package dev.runstream.bridge.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.control.CancelOutcome;
 import dev.runstream.bridge.control.RunCanceller;
 import dev.runstream.bridge.control.RunControl;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * {@code POST /v1/runs/{runId}/cancel} (who may cancel) and {@code GET /v1/runs/{runId}/control} (the run's writer,
@@ -30,11 +32,22 @@ public final class RunControlHandlers {
     private final RunControl control;
     private final RunCanceller canceller;
     private final RunSummaryLookup summaries;
+    private final RunAggregator aggregator;
+    private final OwnerForwarder forwarder;
+    private final HostInfo self;
     private final long graceMs;
 
-    public RunControlHandlers(RunControl control, RunSummaryLookup summaries, long graceMs) {
+    /**
+     * @param aggregator where the run's summary is held: a cancel is answered by the instance that holds it, whose
+     *                   store is current (another instance's copy, from {@code {prefix}.run-summaries}, may lag)
+     */
+    public RunControlHandlers(RunControl control, RunSummaryLookup summaries, RunAggregator aggregator,
+            OwnerForwarder forwarder, HostInfo self, long graceMs) {
         this.control = control;
         this.summaries = summaries;
+        this.aggregator = aggregator;
+        this.forwarder = forwarder;
+        this.self = self;
         this.canceller = new RunCanceller(control, summaries, RunCanceller.UNKNOWN_RUN_WAIT);
         this.graceMs = graceMs;
     }
@@ -46,6 +59,12 @@ public final class RunControlHandlers {
     public void cancel(Context ctx) throws InterruptedException {
         String runId = RunIds.requireValid(ctx.pathParam("runId"));
         String reason = reason(ctx, runId);
+        Optional<HostInfo> owner = aggregator.holds(runId) ? Optional.empty() : aggregator.ownerOf(runId);
+        if (owner.isPresent() && !owner.get().equals(self) && !OwnerForwarder.isForwarded(ctx)) {
+            forwarder.post(owner.get(), "/v1/runs/" + runId + "/cancel", ctx, RunCanceller.UNKNOWN_RUN_WAIT)
+                    .relay(ctx);
+            return;
+        }
         CancelOutcome outcome = canceller.cancel(runId, requestedBy(ctx), reason);
         ObjectNode body = Json.object();
         body.put("runId", runId);
