@@ -11,6 +11,7 @@ import dev.runstream.bridge.aggregate.internal.RunIdPartitioner;
 import dev.runstream.bridge.aggregate.internal.RunSummaryProcessor;
 import dev.runstream.bridge.aggregate.internal.SourceRecordGate;
 import dev.runstream.bridge.aggregate.internal.SummaryUpdate;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -52,8 +53,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
  * The aggregator's topology, in two sub-topologies:
  *
  * <ol>
- *   <li>the source — every run topic by pattern ({@code source.mode=pattern}) or the shared ingest topic
- *       ({@code source.mode=ingest}) — drops transient chunks by header and writes the rest, bytes and headers
+ *   <li>the source — every run topic by pattern ({@code source.mode=pattern}), the shared ingest topic
+ *       ({@code source.mode=ingest}), or {@code {prefix}.runs} in the shared layout — drops transient chunks by header and writes the rest, bytes and headers
  *       unchanged, to {@code {prefix}.chunks}, keyed per chunk ({@link ChunkKey}: {@code <runId>/<sequence>}) and
  *       partitioned by run id ({@link RunIdPartitioner});</li>
  *   <li>{@code {prefix}.chunks} and {@code {prefix}.run-control} (cancel requests, partitioned alike) are decoded and
@@ -114,9 +115,11 @@ public final class RunAggregationTopology {
     private static void persistChunks(StreamsBuilder builder, RunstreamConfig config,
             ConfluentAvroSerde<ChunkRecord> chunkRecords) {
         RunTopics topics = config.topics();
-        KStream<String, byte[]> source = config.sourceMode() == SourceMode.PATTERN
-                ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
-                : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
+        KStream<String, byte[]> source = config.runLayout() == RunLayout.SHARED
+                ? builder.stream(topics.runs(), rawRecords().withName("runs-topic"))
+                : config.sourceMode() == SourceMode.PATTERN
+                        ? builder.stream(topics.runTopicPattern(), rawRecords().withName("run-topics"))
+                        : builder.stream(topics.ingest(), rawRecords().withName("ingest-topic"));
         KStream<String, Checked<byte[]>> persisted = source.process(
                 () -> new SourceRecordGate(topics, config.sourceMode(), chunkRecords),
                 Named.as("drop-transient-chunks"));
@@ -187,8 +190,9 @@ public final class RunAggregationTopology {
      * Creates the topics the topology reads and writes, if they do not exist yet: {@code {prefix}.chunks}
      * ({@code compact,delete}) and the compacted {@code {prefix}.run-summaries} ({@code chunks.topic.partitions} each,
      * {@code max.compaction.lag.ms} from {@code erase.max.compaction.lag.ms}), {@code {prefix}.run-control} (as many
-     * partitions as {@code {prefix}.chunks} has), {@code {prefix}.dead-letters} (one partition), and {@code {prefix}.ingest} ({@code ingest.topic.partitions}, ingest mode) or the anchor run
-     * topic (pattern mode). Topics that exist are left as they are.
+     * partitions as {@code {prefix}.chunks} has), {@code {prefix}.dead-letters} (one partition), and
+     * {@code {prefix}.runs} ({@code runs.topic.partitions}, shared layout), {@code {prefix}.ingest}
+     * ({@code ingest.topic.partitions}, ingest mode) or the anchor run topic (pattern mode). Topics that exist are left as they are.
      *
      * @return the names of the topics this call created
      * @throws RunstreamException when a topic can be neither created nor found
@@ -203,7 +207,18 @@ public final class RunAggregationTopology {
         wanted.add(new NewTopic(topics.runSummaries(), Optional.of(partitions), shared)
                 .configs(compacted(config, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(topics.deadLetters(), Optional.of(1), shared));
-        if (config.sourceMode() == SourceMode.PATTERN) {
+        if (config.runLayout() == RunLayout.SHARED) {
+            Map<String, String> runsConfig = new HashMap<>();
+            runsConfig.put(TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(config.getLong(RunstreamConfig.RUNS_TOPIC_RETENTION_MS_CONFIG)));
+            int minIsr = config.getInt(RunstreamConfig.RUN_TOPIC_MIN_INSYNC_REPLICAS_CONFIG);
+            if (minIsr > 0) {
+                runsConfig.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
+            }
+            wanted.add(new NewTopic(topics.runs(),
+                    Optional.of(config.getInt(RunstreamConfig.RUNS_TOPIC_PARTITIONS_CONFIG)), shared)
+                    .configs(runsConfig));
+        } else if (config.sourceMode() == SourceMode.PATTERN) {
             wanted.add(new NewTopic(anchorTopic(topics), Optional.of(1),
                     replication(config.getShort(RunstreamConfig.RUN_TOPIC_REPLICATION_FACTOR_CONFIG))));
         } else {

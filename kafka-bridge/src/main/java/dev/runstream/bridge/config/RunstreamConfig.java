@@ -36,6 +36,9 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String INGEST_TOPIC_PARTITIONS_CONFIG = "ingest.topic.partitions";
     public static final String SHARED_TOPIC_REPLICATION_FACTOR_CONFIG = "shared.topic.replication.factor";
     public static final String SOURCE_MODE_CONFIG = "source.mode";
+    public static final String RUN_LAYOUT_CONFIG = "run.layout";
+    public static final String RUNS_TOPIC_PARTITIONS_CONFIG = "runs.topic.partitions";
+    public static final String RUNS_TOPIC_RETENTION_MS_CONFIG = "runs.topic.retention.ms";
     public static final String APPLICATION_ID_CONFIG = "aggregator.application.id";
     public static final String PROCESSING_GUARANTEE_CONFIG = "aggregator.processing.guarantee";
     public static final String AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG = "aggregator.metadata.max.age.ms";
@@ -59,6 +62,10 @@ public final class RunstreamConfig extends AbstractConfig {
     public static final String SOURCE_MODE_PATTERN = "pattern";
     /** {@link SourceMode#INGEST}'s setting. */
     public static final String SOURCE_MODE_INGEST = "ingest";
+    /** {@link RunLayout#TOPIC_PER_RUN}'s setting. */
+    public static final String RUN_LAYOUT_TOPIC_PER_RUN = "topic-per-run";
+    /** {@link RunLayout#SHARED}'s setting. */
+    public static final String RUN_LAYOUT_SHARED = "shared";
     /** The default of {@value #RUN_TOPIC_DELETE_AFTER_MS_CONFIG} (ingest source). */
     public static final long DEFAULT_RUN_TOPIC_DELETE_AFTER_MS = 30_000L;
 
@@ -109,6 +116,18 @@ public final class RunstreamConfig extends AbstractConfig {
                     "Where the aggregator reads chunks: 'ingest' (the shared ingest topic, written in the same "
                             + "transaction as the run topic) or 'pattern' (every run topic; run topics are then kept "
                             + "until their retention).")
+            .define(RUN_LAYOUT_CONFIG, Type.STRING, RUN_LAYOUT_TOPIC_PER_RUN,
+                    ValidString.in(RUN_LAYOUT_TOPIC_PER_RUN, RUN_LAYOUT_SHARED), Importance.HIGH,
+                    "Where runs' chunks are written: 'topic-per-run' (a topic per run, <prefix>.run.<runId>, deleted "
+                            + "after the run ended) or 'shared' (every run in the many-partition <prefix>.runs, "
+                            + "keyed and partitioned by run id; no topic per run). Needs source.mode=ingest.")
+            .define(RUNS_TOPIC_PARTITIONS_CONFIG, Type.INT, 24, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of <prefix>.runs (shared layout): a reader of one run skips the records of the "
+                            + "other runs of its partition, so more partitions make one run's read cheaper.")
+            .define(RUNS_TOPIC_RETENTION_MS_CONFIG, Type.LONG, 24L * 60 * 60 * 1000, Range.atLeast(-1),
+                    Importance.MEDIUM, "retention.ms of <prefix>.runs (shared layout), applied when it is created: "
+                            + "how long a run's transient chunks can be read; its persisted chunks stay in "
+                            + "<prefix>.chunks. -1: keep forever.")
             .define(APPLICATION_ID_CONFIG, Type.STRING, "", Importance.MEDIUM,
                     "Kafka Streams application.id of the aggregator; empty: <prefix>-aggregator.")
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, "exactly_once_v2",
@@ -168,6 +187,10 @@ public final class RunstreamConfig extends AbstractConfig {
                     "deleting run topics needs source.mode=ingest: a topic deleted under the aggregator's pattern "
                             + "subscription stalls every run's processing until the consumer's offset commit times out");
         }
+        if (runLayout() == RunLayout.SHARED && sourceMode() == SourceMode.PATTERN) {
+            throw new ConfigException(SOURCE_MODE_CONFIG, SOURCE_MODE_PATTERN, "run.layout=shared has no run topics "
+                    + "for the pattern source to read: the aggregator reads <prefix>.runs (source.mode=ingest)");
+        }
     }
 
     private static Map<?, ?> refuseRenamed(Map<?, ?> originals) {
@@ -180,17 +203,23 @@ public final class RunstreamConfig extends AbstractConfig {
         return originals;
     }
 
+    public RunLayout runLayout() {
+        return RunLayout.of(getString(RUN_LAYOUT_CONFIG));
+    }
+
     public SourceMode sourceMode() {
         return SourceMode.of(getString(SOURCE_MODE_CONFIG));
     }
 
     /**
      * How long after its last chunk the topic of a run that is no longer running is deleted; empty when run topics
-     * are kept (until retention): {@value #RUN_TOPIC_DELETE_AFTER_MS_CONFIG} -1, or the pattern source.
+     * are kept (until retention): {@value #RUN_TOPIC_DELETE_AFTER_MS_CONFIG} -1, or the pattern source; or there are
+     * none (the shared layout).
      */
     public java.util.Optional<java.time.Duration> runTopicDeleteAfter() {
         long ms = getLong(RUN_TOPIC_DELETE_AFTER_MS_CONFIG);
-        return ms < 0 || sourceMode() == SourceMode.PATTERN ? java.util.Optional.empty()
+        return ms < 0 || sourceMode() == SourceMode.PATTERN || runLayout() == RunLayout.SHARED
+                ? java.util.Optional.empty()
                 : java.util.Optional.of(java.time.Duration.ofMillis(ms));
     }
 

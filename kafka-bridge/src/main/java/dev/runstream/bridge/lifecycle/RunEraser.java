@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       {@code prefix.chunks}: then the tombstones are durably written.</li>
  *   <li>Only then are the run topic's records removed: in the ingest mode the topic is deleted; in the pattern mode
  *       its records up to the marker are deleted ({@code DeleteRecords}) and the empty topic stays, since deleting a
- *       topic under the aggregator's pattern subscription stalls every run (README, "Run topic lifecycle").</li>
+ *       topic under the aggregator's pattern subscription stalls every run (README, "Run topic lifecycle"). In the
+ *       shared layout the run has no topic: its records in {@code prefix.runs} go with that topic's retention.</li>
  * </ol>
  *
  * What the tombstones erase is unreadable at once (the latest value of each key is a tombstone, and replay takes the
@@ -62,6 +63,7 @@ public final class RunEraser implements AutoCloseable {
     private final RunstreamConfig config;
     private final RunTopics topics;
     private final boolean ingestSource;
+    private final boolean shared;
     private final Admin admin;
     private final TopicAdmin topicAdmin;
     private final EraseMarkerWriter markers;
@@ -75,11 +77,12 @@ public final class RunEraser implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         this.topics = config.topics();
+        this.shared = config.runLayout() == dev.runstream.bridge.config.RunLayout.SHARED;
         this.ingestSource = config.sourceMode() == SourceMode.INGEST;
         this.admin = Admin.create(config.clientProperties("admin"));
         this.topicAdmin = new TopicAdmin(admin);
         this.markers = new EraseMarkerWriter(config.clientProperties("producer"),
-                ingestSource ? topics.prefix() : null);
+                ingestSource || shared ? topics.prefix() : null);
         this.aggregatorOffsets = new CommittedOffsets(admin, config.applicationId());
     }
 
@@ -98,7 +101,8 @@ public final class RunEraser implements AutoCloseable {
         Deadline deadline = Deadline.after(timeout);
         try (PartitionScan scan = new PartitionScan(config.readCommittedConsumerProperties())) {
             TopicPartition summaryPartition = partitionOfRun(topics.runSummaries(), runId, deadline);
-            RunTopicState runTopic = topicAdmin.runTopicState(topics.runTopic(runId), deadline);
+            RunTopicState runTopic = shared ? RunTopicState.ABSENT
+                    : topicAdmin.runTopicState(topics.runTopic(runId), deadline);
             long summariesEnd = scan.end(summaryPartition, deadline);
             if (!runTopic.hasRecords() && !scan.hasValue(summaryPartition, runId, summariesEnd, deadline)) {
                 LOG.info("Erase of run '{}': no topic with records and no summary; nothing to erase", runId);
@@ -108,7 +112,7 @@ public final class RunEraser implements AutoCloseable {
                 topicAdmin.createRunTopic(config, runId);
             }
             Confirmation done = markAndAwaitAggregator(runId, scan, summaryPartition, summariesEnd, deadline, timeout);
-            String topicOutcome = runTopic.exists() || !ingestSource
+            String topicOutcome = shared ? ErasedRun.SHARED : runTopic.exists() || !ingestSource
                     ? removeRunTopicRecords(runId, done.markerOffset()) : ErasedRun.ABSENT;
             ErasedRun erased = new ErasedRun(runId, true, topicOutcome, done.chunkTombstones(), done.summaryRemoved());
             LOG.info("Erased run '{}': {}", runId, erased);
@@ -127,8 +131,8 @@ public final class RunEraser implements AutoCloseable {
     private Confirmation markAndAwaitAggregator(String runId, PartitionScan scan,
             TopicPartition summaryPartition, long summariesEnd, Deadline deadline, Duration timeout) {
         String eraseId = UUID.randomUUID().toString();
-        RecordMetadata marker = markers.write(ingestSource ? topics.ingest() : topics.runTopic(runId), runId,
-                eraseId, deadline);
+        RecordMetadata marker = markers.write(shared ? topics.runs() : ingestSource ? topics.ingest()
+                : topics.runTopic(runId), runId, eraseId, deadline);
         LOG.info("Erase {} of run '{}': marker at {}-{}@{}", eraseId, runId, marker.topic(), marker.partition(),
                 marker.offset());
         ConsumerRecord<String, byte[]> answer = scan.find(summaryPartition, summariesEnd,

@@ -1,6 +1,7 @@
 package dev.runstream.bridge.node;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.control.CanceledRunCloser;
 import dev.runstream.bridge.control.RunControl;
@@ -88,7 +89,8 @@ public final class RunstreamNode implements AutoCloseable {
         aggregator = started(new RunAggregator(config, registry).start());
         AggregatedRuns runs = new AggregatedRuns(aggregator, new RunSummaryReader(config, registry));
         publisher = started(new KafkaRunPublisher(config, registry,
-                config.runTopicDeleteAfter().isPresent() ? runs : RunHistory.NONE,
+                config.runTopicDeleteAfter().isPresent() || config.runLayout() == RunLayout.SHARED ? runs
+                        : RunHistory.NONE,
                 RunTopicCapacity.ofProcess(CAPACITY_HEADROOM), Clock.systemUTC()));
         fanout = started(new LiveRunFanout(config, registry, runs,
                 config.getInt(RunstreamConfig.LIVE_FANOUT_CONSUMERS_CONFIG),

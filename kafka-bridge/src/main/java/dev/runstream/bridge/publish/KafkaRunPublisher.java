@@ -1,6 +1,7 @@
 package dev.runstream.bridge.publish;
 
 import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.publish.internal.ProvisionOutcome;
@@ -10,8 +11,10 @@ import dev.runstream.bridge.publish.internal.RunStates;
 import dev.runstream.bridge.publish.internal.TransactionalProducer;
 import dev.runstream.bridge.publish.internal.RunStates.Phase;
 import dev.runstream.bridge.publish.internal.RunStates.RunState;
+import dev.runstream.bridge.publish.internal.RunProvisioner;
 import dev.runstream.bridge.publish.internal.RunTopicProvisioner;
 import dev.runstream.bridge.publish.internal.SenderTask;
+import dev.runstream.bridge.publish.internal.SharedRunNumbering;
 import dev.runstream.bridge.publish.internal.SenderTask.ChunkWrite;
 import dev.runstream.bridge.publish.internal.SenderTask.ResumeRun;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -50,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * The Kafka sink behind {@code RunWriter}: every chunk becomes a Confluent-framed Avro {@link ChunkRecord} on its
  * run's own topic {@code prefix.run.<runId>}, key = run id, headers with type, transient flag and sequence number. In
  * the ingest source mode each chunk is also written, in the same Kafka transaction, to the shared
- * {@code prefix.ingest} topic.
+ * {@code prefix.ingest} topic. In the shared layout ({@code run.layout=shared}) each chunk is written once, to
+ * {@code prefix.runs}, partitioned by run id, and a run new to this publisher is numbered on from its summary and
+ * the records the aggregator has not folded yet ({@code SharedRunNumbering}).
  *
  * <p>Order: chunks of a run are numbered and written in the order {@link #accept} is called. Once a chunk of a run
  * fails, the run's later chunks fail too, without being written, until the writer calls {@link #resume(String)}: a
@@ -79,6 +84,8 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     private final RunTopics topics;
     /** Whether each chunk is also written to {@code prefix.ingest} (ingest source mode). */
     private final boolean ingest;
+    /** Whether each chunk is written only to {@code prefix.runs} (the shared layout). */
+    private final boolean shared;
     private final Clock clock;
     private final int maxInFlight;
     private final Semaphore inFlight;
@@ -111,7 +118,7 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
     }
 
     public KafkaRunPublisher(RunstreamConfig config, SchemaRegistryClient registry, Clock clock) {
-        this(config, registry, config.runTopicDeleteAfter().isPresent()
+        this(config, registry, config.runTopicDeleteAfter().isPresent() || config.runLayout() == RunLayout.SHARED
                 ? RunHistory.fromSummaries(new dev.runstream.bridge.subscribe.RunSummaryReader(config, registry))
                 : RunHistory.NONE, clock);
     }
@@ -129,25 +136,31 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
             RunTopicCapacity capacity, Clock clock) {
         this.topics = config.topics();
         this.clock = clock;
-        this.ingest = config.sourceMode() == SourceMode.INGEST;
+        this.shared = config.runLayout() == RunLayout.SHARED;
+        this.ingest = config.sourceMode() == SourceMode.INGEST && !shared;
         this.maxInFlight = config.getInt(RunstreamConfig.PUBLISHER_MAX_IN_FLIGHT_CHUNKS_CONFIG);
         this.inFlight = new Semaphore(maxInFlight);
         ConfluentAvroSerde<ChunkRecord> serde = new ConfluentAvroSerde<>(ChunkRecord.class,
                 ChunkRecord.getClassSchema(), registry);
         serde.schemaId();
         this.admin = Admin.create(config.clientProperties("admin"));
-        if (ingest) {
-            // Each chunk also goes to {prefix}.ingest: a transaction to a topic that does not exist waits for its
+        if (ingest || shared) {
+            // Each chunk also goes to {prefix}.ingest (or only to {prefix}.runs): a transaction to a topic that does not exist waits for its
             // metadata until max.block.ms. The shared topics are made as the aggregator makes them.
             dev.runstream.bridge.aggregate.RunAggregationTopology.createTopics(admin, config);
         }
         // Also less than the producer's metadata.max.idle.ms: a send to a topic the producer forgot waits for its
         // metadata on the sender thread, while provisioning the run again learns it on the provisioning thread.
-        this.readyIdleNanos = config.runTopicDeleteAfter().map(grace -> Math.min(grace.toNanos() / 2,
-                TimeUnit.MILLISECONDS.toNanos(4_000))).orElse(Long.MAX_VALUE);
+        // In the shared layout, a run idle that long is numbered again from its log: another instance may have
+        // written it since.
+        this.readyIdleNanos = shared ? TimeUnit.MILLISECONDS.toNanos(4_000)
+                : config.runTopicDeleteAfter().map(grace -> Math.min(grace.toNanos() / 2,
+                        TimeUnit.MILLISECONDS.toNanos(4_000))).orElse(Long.MAX_VALUE);
         this.producer = new TransactionalProducer(config, topics);
-        this.records = new ChunkRecords(topics, ingest, serde, producer.maxRequestSize());
-        this.provisioning = new ProvisionWorker(new RunTopicProvisioner(config, admin, history, capacity),
+        this.records = new ChunkRecords(topics, config.runLayout(), ingest, serde, producer.maxRequestSize());
+        RunProvisioner provisioner = shared ? new SharedRunNumbering(config, admin, history)
+                : new RunTopicProvisioner(config, admin, history, capacity);
+        this.provisioning = new ProvisionWorker(provisioner,
                 this::learnMetadata, outcomes -> queue.add(new SenderTask.RunsProvisioned(outcomes)));
         this.sender = Thread.ofPlatform().name("runstream-publisher").daemon().start(this::sendLoop);
         LOG.info("publisher started: prefix={}, mode={}", topics.prefix(), config.sourceMode().setting());
@@ -167,6 +180,10 @@ public final class KafkaRunPublisher implements ChunkSink, AutoCloseable {
         List<Thread> lookups = new ArrayList<>(runIds.size() + 1);
         if (ingest) {
             lookups.add(Thread.ofVirtual().start(() -> current.partitionsFor(topics.ingest())));
+        }
+        if (shared) {
+            lookups.add(Thread.ofVirtual().start(() -> current.partitionsFor(topics.runs())));
+            runIds = Set.of();
         }
         for (String runId : runIds) {
             lookups.add(Thread.ofVirtual().start(() -> {

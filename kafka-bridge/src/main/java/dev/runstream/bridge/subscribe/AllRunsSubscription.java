@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Membership of a consumer group that reads every run topic (the quoted-prefix pattern), handing each chunk to a
  * handler on its own thread and committing after each handled batch (at-least-once). Only records keyed by their
- * topic's run are handed over (and only chunks of that run, see {@code ChunkRecordReader}).
+ * topic's run are handed over (and only chunks of that run, see {@code ChunkRecordReader}). In the shared layout the
+ * group reads {@code {prefix}.runs}, whose records are keyed by their run.
  */
 public final class AllRunsSubscription implements AutoCloseable {
 
@@ -24,28 +25,37 @@ public final class AllRunsSubscription implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private AllRunsSubscription(KafkaConsumer<String, byte[]> consumer, RunTopics topics, ChunkRecordReader reader,
-            Consumer<StoredChunk> handler) {
+    private final boolean shared;
+
+    private AllRunsSubscription(KafkaConsumer<String, byte[]> consumer, RunTopics topics, boolean shared,
+            ChunkRecordReader reader, Consumer<StoredChunk> handler) {
         this.consumer = consumer;
+        this.shared = shared;
         this.thread = Thread.ofPlatform().name("runstream-all-runs").daemon()
                 .unstarted(() -> loop(topics, reader, handler));
     }
 
-    static AllRunsSubscription start(KafkaConsumer<String, byte[]> consumer, RunTopics topics,
+    static AllRunsSubscription start(KafkaConsumer<String, byte[]> consumer, RunTopics topics, boolean shared,
             ChunkRecordReader reader, Consumer<StoredChunk> handler) {
-        AllRunsSubscription subscription = new AllRunsSubscription(consumer, topics, reader, handler);
+        AllRunsSubscription subscription = new AllRunsSubscription(consumer, topics, shared, reader, handler);
         subscription.thread.start();
         return subscription;
     }
 
     private void loop(RunTopics topics, ChunkRecordReader reader, Consumer<StoredChunk> handler) {
         try {
-            consumer.subscribe(topics.runTopicPattern());
+            if (shared) {
+                consumer.subscribe(java.util.List.of(topics.runs()));
+            } else {
+                consumer.subscribe(topics.runTopicPattern());
+            }
             while (!closed) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    if (topics.runIdOf(record.topic()).filter(run -> !run.startsWith("--"))
-                            .filter(run -> run.equals(record.key())).isEmpty()) {
+                    boolean ofItsRun = shared ? record.key() != null && dev.runstream.core.RunIds.isValid(record.key())
+                            : topics.runIdOf(record.topic()).filter(run -> !run.startsWith("--"))
+                                    .filter(run -> run.equals(record.key())).isPresent();
+                    if (!ofItsRun || record.value() == null) {
                         continue;
                     }
                     reader.read(record).ifPresent(chunk -> handle(handler, chunk));

@@ -1,13 +1,16 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.subscribe.internal.CatchUpReader;
 import dev.runstream.bridge.subscribe.internal.ChunkRecordReader;
 import dev.runstream.bridge.subscribe.internal.FanoutLoop;
+import dev.runstream.bridge.subscribe.internal.FeedLoop;
 import dev.runstream.bridge.subscribe.internal.RunFeed;
+import dev.runstream.bridge.subscribe.internal.SharedPartitionLoop;
 import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.core.RunIds;
 import java.time.Duration;
@@ -41,7 +44,7 @@ public final class LiveRunFanout implements AutoCloseable {
     private final int window;
     private final long lingerNanos;
     private final Admin admin;
-    private final List<FanoutLoop> loops = new ArrayList<>();
+    private final List<FeedLoop> loops = new ArrayList<>();
     private final CatchUpReader catchUp;
     private final Map<String, RunFeed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger followers = new AtomicInteger();
@@ -76,9 +79,11 @@ public final class LiveRunFanout implements AutoCloseable {
             // A run followed anew is read only once the fetch in flight for the others returns, which the broker
             // holds up to fetch.max.wait.ms while they are quiet: that wait bounds a new follower's first chunk.
             own.putIfAbsent("fetch.max.wait.ms", 100);
-            loops.add(new FanoutLoop("runstream-fanout-" + i,
-                    new KafkaConsumer<>(own, new StringDeserializer(), new ByteArrayDeserializer()), reader, admin,
-                    this::releaseIfIdle));
+            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(own, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            loops.add(config.runLayout() == RunLayout.SHARED
+                    ? new SharedPartitionLoop("runstream-fanout-" + i, consumer, reader, this::releaseIfIdle)
+                    : new FanoutLoop("runstream-fanout-" + i, consumer, reader, admin, this::releaseIfIdle));
         }
         this.catchUp = new CatchUpReader(props, reader, CATCH_UP_CONSUMERS);
     }
@@ -96,10 +101,11 @@ public final class LiveRunFanout implements AutoCloseable {
         if (fromSequence < 0) {
             throw new IllegalArgumentException("fromSequence must be >= 0, was " + fromSequence);
         }
-        if (logs.locate(runId) instanceof RunLog.Persisted persisted) {
+        RunLog log = logs.locate(runId);
+        if (log instanceof RunLog.Persisted persisted) {
             List<LiveChunk> backlog = logs.persisted(persisted, fromSequence).stream()
                     .map(dev.runstream.bridge.subscribe.internal.LiveChunks::of).toList();
-            RunFeed feed = persisted.ended() ? null : attach(runId);
+            RunFeed feed = persisted.ended() ? null : attach(runId, logs.followFrom(runId));
             followers.incrementAndGet();
             return new RunFollower(runId, feed, fromSequence, backlog, true, persisted.ended(), admin, catchUp,
                     () -> {
@@ -109,7 +115,8 @@ public final class LiveRunFanout implements AutoCloseable {
                         followers.decrementAndGet();
                     });
         }
-        RunFeed feed = attach(runId);
+        RunFeed feed = attach(runId, log instanceof RunLog.InSharedTopic inShared
+                ? new RunLogs.Start(inShared.partition(), inShared.startOffset()) : logs.followFrom(runId));
         followers.incrementAndGet();
         return new RunFollower(feed, fromSequence, admin, catchUp, () -> {
             feed.removeFollower();
@@ -118,25 +125,27 @@ public final class LiveRunFanout implements AutoCloseable {
     }
 
     /** The run's feed, made and handed to its loop if it is new, with one more follower. */
-    private RunFeed attach(String runId) {
+    private RunFeed attach(String runId, RunLogs.Start start) {
         RunFeed[] created = new RunFeed[1];
         RunFeed feed = feeds.compute(runId, (id, existing) -> {
             RunFeed target = existing;
             if (target == null) {
-                target = new RunFeed(id, new TopicPartition(topics.runTopic(id), 0), window);
+                target = new RunFeed(id, start.partition(), start.offset(), window);
                 created[0] = target;
             }
             target.addFollower();
             return target;
         });
         if (created[0] != null) {
-            loop(runId).add(created[0]);
+            loop(created[0]).add(created[0]);
         }
         return feed;
     }
 
-    private FanoutLoop loop(String runId) {
-        return loops.get(Math.floorMod(runId.hashCode(), loops.size()));
+    /** The loop that reads a feed's partition: each partition is read by one loop (a run topic by its name's hash). */
+    private FeedLoop loop(RunFeed feed) {
+        TopicPartition partition = feed.partition();
+        return loops.get(Math.floorMod(partition.topic().hashCode() * 31 + partition.partition(), loops.size()));
     }
 
     /**
@@ -148,7 +157,7 @@ public final class LiveRunFanout implements AutoCloseable {
         for (String runId : runIds) {
             RunFeed feed = feeds.remove(runId);
             if (feed != null) {
-                retired.add(loop(runId).retire(feed));
+                retired.add(loop(feed).retire(feed));
             }
         }
         try {
@@ -179,7 +188,7 @@ public final class LiveRunFanout implements AutoCloseable {
 
     /** The metrics of the shared consumers, each tagged by its own client id. */
     public List<Map<MetricName, ? extends Metric>> consumerMetrics() {
-        return loops.stream().<Map<MetricName, ? extends Metric>>map(FanoutLoop::metrics).toList();
+        return loops.stream().<Map<MetricName, ? extends Metric>>map(FeedLoop::metrics).toList();
     }
 
     private boolean releaseIfIdle(RunFeed feed) {
@@ -196,7 +205,7 @@ public final class LiveRunFanout implements AutoCloseable {
 
     @Override
     public void close() {
-        loops.forEach(FanoutLoop::close);
+        loops.forEach(FeedLoop::close);
         logs.close();
         catchUp.close();
         admin.close(Duration.ofSeconds(5));

@@ -147,13 +147,15 @@ public final class RunFollower implements AutoCloseable {
             admin.describeTopics(List.of(partition.topic())).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             // A commit returns before the broker has written the transaction's markers, and until then the last
-            // stable offset ends before chunks whose writer was told they are stored: wait (briefly) for it to
-            // reach the end of the log, so that "now" includes every chunk acknowledged before this call.
+            // stable offset ends before chunks whose writer was told they are stored: wait (briefly) until every
+            // transaction open at this call is decided, so that "now" includes every chunk acknowledged before this
+            // call. The wait is for the transactions seen, not for a quiet moment, which a partition that other
+            // runs share (the shared layout) may never have.
+            long written = offset(partition, IsolationLevel.READ_UNCOMMITTED, timeout);
             Deadline deadline = Deadline.after(timeout.compareTo(STABLE_WAIT) < 0 ? timeout : STABLE_WAIT);
             while (true) {
                 long stable = offset(partition, IsolationLevel.READ_COMMITTED, timeout);
-                if (stable >= offset(partition, IsolationLevel.READ_UNCOMMITTED, timeout)
-                        || deadline.passed()) {
+                if (stable >= written || deadline.passed()) {
                     return stable;
                 }
                 Thread.sleep(10);
@@ -242,8 +244,8 @@ public final class RunFollower implements AutoCloseable {
             cursor = window.firstIndex();
             return List.of();
         }
-        List<LiveChunk> older = catchUp.read(runId(), feed.partition(), nextSequence, window.firstSequence(),
-                feed.window());
+        List<LiveChunk> older = catchUp.read(runId(), feed.partition(), feed.startOffset(), nextSequence,
+                window.firstSequence(), feed.window());
         if (!older.isEmpty()) {
             nextSequence = older.get(older.size() - 1).sequence() + 1;
         } else {

@@ -2,11 +2,23 @@ package dev.runstream.bridge.subscribe;
 
 import dev.runstream.core.fold.RunSummary;
 
-/** Where a run's log is now: the answer of {@link RunLogs#locate}. */
+/**
+ * Where a run's log is now: the answer of {@link RunLogs#locate}. In the shared layout a run is read from
+ * {@code {prefix}.runs} ({@link InSharedTopic}) while that topic's retention keeps it, then from its persisted
+ * chunks ({@link Persisted}).
+ */
 public sealed interface RunLog {
 
     /** The run's topic holds its chunks (a live run, or one that ended a short while ago): read it there. */
     record InRunTopic(String runId) implements RunLog {
+    }
+
+    /**
+     * The run's chunks are in its partition of {@code {prefix}.runs} (the shared layout), from {@code startOffset}
+     * on, among other runs' records, transient chunks included.
+     */
+    record InSharedTopic(String runId, org.apache.kafka.common.TopicPartition partition, long startOffset)
+            implements RunLog {
     }
 
     /**

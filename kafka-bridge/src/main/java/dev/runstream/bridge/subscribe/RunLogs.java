@@ -1,6 +1,7 @@
 package dev.runstream.bridge.subscribe;
 
 import dev.runstream.avro.ChunkRecord;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
@@ -54,6 +55,10 @@ public final class RunLogs implements AutoCloseable {
     private final ChunkRecordReader reader;
     private final RunSummaryLookup summaries;
     private final Admin admin;
+    private final boolean shared;
+    private final String aggregatorGroup;
+    private final long runsRetentionMs;
+    private volatile int runsPartitions;
 
     public RunLogs(RunstreamConfig config, SchemaRegistryClient registry, RunSummaryLookup summaries) {
         this.topics = config.topics();
@@ -62,6 +67,26 @@ public final class RunLogs implements AutoCloseable {
                 registry));
         this.summaries = summaries;
         this.admin = Admin.create(config.clientProperties("admin"));
+        this.shared = config.runLayout() == RunLayout.SHARED;
+        this.aggregatorGroup = config.applicationId();
+        this.runsRetentionMs = config.getLong(RunstreamConfig.RUNS_TOPIC_RETENTION_MS_CONFIG);
+    }
+
+    /** Where a live log of the run begins: a partition, and its offset there (-1: the partition's start). */
+    public record Start(TopicPartition partition, long offset) {
+    }
+
+    /**
+     * Where a run not known yet (or that may be written again) is followed from: its own topic from the start; in the
+     * shared layout, its partition of {@code {prefix}.runs} from the aggregator's committed offset there (every record
+     * before it is folded into the run's summary, which said the run had no chunk, or which was read).
+     */
+    public Start followFrom(String runId) {
+        if (!shared) {
+            return new Start(new TopicPartition(topics.runTopic(runId), 0), -1);
+        }
+        TopicPartition partition = runsPartition(runId);
+        return new Start(partition, foldedUpTo(runId, partition));
     }
 
     /**
@@ -71,6 +96,9 @@ public final class RunLogs implements AutoCloseable {
      */
     public RunLog locate(String runId) {
         RunIds.requireValid(runId);
+        if (shared) {
+            return locateShared(runId);
+        }
         String topic = topics.runTopic(runId);
         try {
             // Described first: ListOffsets of a topic that does not exist is logged at ERROR by the admin client.
@@ -94,6 +122,84 @@ public final class RunLogs implements AutoCloseable {
         Optional<RunSummary> summary = summaries.summary(runId);
         return summary.<RunLog>map(found -> new RunLog.Persisted(runId, found))
                 .orElseGet(() -> new RunLog.Unknown(runId));
+    }
+
+    /**
+     * A run's log in the shared layout: unknown without a summary; persisted (in {@code {prefix}.chunks}) once
+     * {@code {prefix}.runs} may have lost the run's start to retention (half its retention after the first chunk);
+     * else its partition of {@code {prefix}.runs}, transient chunks included, from the first offset as late as its
+     * first chunk (the time index), as a run topic is read while it lives.
+     */
+    private RunLog locateShared(String runId) {
+        Optional<RunSummary> summary = summaries.summary(runId);
+        if (summary.isEmpty()) {
+            return new RunLog.Unknown(runId);
+        }
+        RunLog.Persisted persisted = new RunLog.Persisted(runId, summary.get());
+        Optional<java.time.Instant> first = summary.get().firstChunkAt();
+        if (first.isEmpty() || runsRetentionMs >= 0
+                && first.get().toEpochMilli() < System.currentTimeMillis() - runsRetentionMs / 2) {
+            return persisted;
+        }
+        TopicPartition partition = runsPartition(runId);
+        try {
+            long start = admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(first.get().toEpochMilli())))
+                    .partitionResult(partition).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+            return start < 0 ? persisted : new RunLog.InSharedTopic(runId, partition, start);
+        } catch (ExecutionException e) {
+            throw new RunstreamException("run '" + runId + "': where it starts in " + partition + " could not be "
+                    + "read: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunstreamException("run '" + runId + "': where it starts in " + partition + " could not be "
+                    + "read within " + TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("run '" + runId + "': interrupted while looking for its log", e);
+        }
+    }
+
+    /** The run's partition of {@code {prefix}.runs}. */
+    private TopicPartition runsPartition(String runId) {
+        int count = runsPartitions;
+        if (count == 0) {
+            try {
+                count = admin.describeTopics(List.of(topics.runs())).topicNameValues().get(topics.runs())
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).partitions().size();
+            } catch (ExecutionException e) {
+                throw new RunstreamException("run '" + runId + "': " + topics.runs() + " could not be described: "
+                        + e.getCause(), e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new RunstreamException("run '" + runId + "': " + topics.runs() + " could not be described "
+                        + "within " + TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunstreamException("run '" + runId + "': interrupted while looking for its log", e);
+            }
+            runsPartitions = count;
+        }
+        return new TopicPartition(topics.runs(), ChunkKey.partitionOf(runId, count));
+    }
+
+    /** The aggregator's committed offset in {@code partition}, or the partition's start when it has none. */
+    private long foldedUpTo(String runId, TopicPartition partition) {
+        try {
+            var committed = admin.listConsumerGroupOffsets(aggregatorGroup).partitionsToOffsetAndMetadata()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(partition);
+            if (committed != null) {
+                return committed.offset();
+            }
+            return admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+        } catch (ExecutionException e) {
+            throw new RunstreamException("run '" + runId + "': the aggregator's offset in " + partition
+                    + " could not be read: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunstreamException("run '" + runId + "': the aggregator's offset in " + partition
+                    + " could not be read within " + TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("run '" + runId + "': interrupted while looking for its log", e);
+        }
     }
 
     private boolean holdsRecords(TopicPartition partition) throws ExecutionException, InterruptedException,

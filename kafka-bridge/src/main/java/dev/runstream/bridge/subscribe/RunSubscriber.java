@@ -87,14 +87,16 @@ public final class RunSubscriber implements AutoCloseable {
      * The chunks of a run as persisted, in order, up to the end of its log now: transient chunks left out unless
      * {@code includeTransient}. A run whose topic is gone or holds nothing any more (deleted after the run ended,
      * expired by retention) is read from the persisted changelog instead ({@link RunLogs}), without its transient
-     * chunks. Empty when the run has neither, or was erased.
+     * chunks. Empty when the run has neither, or was erased. In the shared layout a run is read from its partition of
+     * {@code prefix.runs}, from where it starts.
      */
     public List<StoredChunk> replay(String runId, boolean includeTransient) {
         RunLog log = logs().locate(RunIds.requireValid(runId));
         return switch (log) {
             case RunLog.InRunTopic inTopic -> replayRunTopic(runId, includeTransient);
+            case RunLog.InSharedTopic inShared -> replayShared(inShared, includeTransient);
             case RunLog.Persisted persisted -> logs().persisted(persisted, 0);
-            case RunLog.Unknown unknown -> List.of();
+            case RunLog.Unknown unknown -> unknownRun(runId, includeTransient);
         };
     }
 
@@ -114,10 +116,40 @@ public final class RunSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * A run without a summary: none in a run topic layout (its topic holds nothing); in the shared layout, whatever
+     * of it the aggregator has not folded yet (or, with no aggregator, its partition of {@code prefix.runs}).
+     */
+    private List<StoredChunk> unknownRun(String runId, boolean includeTransient) {
+        if (config.runLayout() != dev.runstream.bridge.config.RunLayout.SHARED) {
+            return List.of();
+        }
+        RunLogs.Start start = logs().followFrom(runId);
+        return replayShared(new RunLog.InSharedTopic(runId, start.partition(), start.offset()), includeTransient);
+    }
+
+    /**
+     * A live run of the shared layout: its partition of {@code prefix.runs} from where the run starts up to the end
+     * now, other runs' records skipped by key without being decoded.
+     */
+    private List<StoredChunk> replayShared(RunLog.InSharedTopic log, boolean includeTransient) {
+        KafkaConsumer<String, byte[]> consumer = newConsumer(consumerProperties());
+        try {
+            return readRunTopic(consumer, log.partition(), log.startOffset(), log.runId(), includeTransient);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+        }
+    }
+
     private List<StoredChunk> readRunTopic(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
             String runId, boolean includeTransient) {
+        return readRunTopic(consumer, partition, -1, runId, includeTransient);
+    }
+
+    private List<StoredChunk> readRunTopic(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
+            long startOffset, String runId, boolean includeTransient) {
         List<StoredChunk> chunks = new ArrayList<>();
-        readToEnd(consumer, partition, record -> {
+        readToEnd(consumer, partition, startOffset, record -> {
             if (runId.equals(record.key())
                     && (includeTransient || !Boolean.TRUE.equals(RunstreamHeaders.isTransient(record.headers())))) {
                 reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
@@ -126,11 +158,18 @@ public final class RunSubscriber implements AutoCloseable {
         return chunks;
     }
 
-    /** Hands every committed record of {@code partition}, from its start up to its end now, to {@code handler}. */
-    private static void readToEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
+    /**
+     * Hands every committed record of {@code partition}, from {@code startOffset} (-1: its start) up to its end now,
+     * to {@code handler}.
+     */
+    private static void readToEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long startOffset,
             Consumer<ConsumerRecord<String, byte[]>> handler) {
         consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
+        if (startOffset < 0) {
+            consumer.seekToBeginning(List.of(partition));
+        } else {
+            consumer.seek(partition, startOffset);
+        }
         long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
         Deadline deadline = Deadline.after(TIMEOUT);
         while (consumer.position(partition) < end && !deadline.passed()) {
@@ -156,7 +195,8 @@ public final class RunSubscriber implements AutoCloseable {
                 org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         props.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 config.getLong(RunstreamConfig.AGGREGATOR_METADATA_MAX_AGE_MS_CONFIG));
-        return AllRunsSubscription.start(newConsumer(props), topics, reader, handler);
+        return AllRunsSubscription.start(newConsumer(props), topics,
+                config.runLayout() == dev.runstream.bridge.config.RunLayout.SHARED, reader, handler);
     }
 
     private Map<String, Object> consumerProperties() {

@@ -101,6 +101,14 @@ public final class RunTopics {
     }
 
     /**
+     * {@code prefix.runs}: every chunk of every run in the shared layout ({@code run.layout=shared}), keyed and
+     * partitioned by run id as {@link #chunks()} is, so that a run's chunks stay in order in one partition.
+     */
+    public String runs() {
+        return prefix + ".runs";
+    }
+
+    /**
      * {@code prefix.run-control}: requests to runs' writers (cancel), keyed by run id, partitioned as
      * {@link #chunks()} so that the aggregator reads a run's requests in the task that holds its summary.
      */

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.broker.RunLayouts;
+import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.chunk.ChunkBodyFormat;
 import dev.runstream.core.chunk.MastraChunkCodec;
@@ -36,8 +38,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +51,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The HTTP/SSE bridge on a real server (ephemeral loopback port) over the real embedded broker. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass(name = "[{0}]")
+@ValueSource(strings = {RunLayouts.TOPIC_PER_RUN, RunLayouts.SHARED})
 class HttpBridgeIT {
+
+    @Parameter
+    String layout;
 
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -63,13 +73,14 @@ class HttpBridgeIT {
         this.broker = broker;
     }
 
-    @BeforeAll
-    void start() {
-        instance = new BridgeInstance(broker, "httpit", stateDir.resolve("a"), Map.of());
+    @BeforeParameterizedClassInvocation
+    void start(String layout) {
+        instance = new BridgeInstance(broker, RunLayouts.prefix("httpit", layout), stateDir.resolve(layout),
+                Map.of(RunstreamConfig.RUN_LAYOUT_CONFIG, layout));
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stop() {
         if (instance != null) {
             instance.close();
@@ -280,7 +291,8 @@ class HttpBridgeIT {
 
     @Test
     void shouldAnswerTheSameSummaryOnEitherOfTwoInstances() throws Exception {
-        try (BridgeInstance second = new BridgeInstance(broker, "httpit", stateDir.resolve("b"), Map.of())) {
+        try (BridgeInstance second = new BridgeInstance(broker, RunLayouts.prefix("httpit", layout),
+                stateDir.resolve(layout + "-b"), Map.of(RunstreamConfig.RUN_LAYOUT_CONFIG, layout))) {
             List<String> runIds = new ArrayList<>();
             Map<String, String> scenarios = new java.util.HashMap<>();
             for (String scenario : Corpus.SCENARIOS) {
@@ -343,6 +355,8 @@ class HttpBridgeIT {
         assertThat(post("bad%20id", new byte[0], "application/x-ndjson", null).statusCode()).isEqualTo(400);
 
         assertThat(admin.listTopics().names().get()).doesNotContain(instance.config.topics().runTopic(runId));
+        assertThat(instance.node().fanout().logs().summaries().summary(runId)).as("no chunk of the run was stored")
+                .isEmpty();
     }
 
     @Test
@@ -479,7 +493,7 @@ class HttpBridgeIT {
             stuck.initTransactions();
             stuck.beginTransaction();
             stuck.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                    instance.config.topics().runTopic(runId), runId, new byte[] {1})).get();
+                    RunLayouts.logTopic(instance.config.topics(), layout, runId), runId, new byte[] {1})).get();
             assertThat(publisher.resume(runId).toCompletableFuture()).failsWithin(PATIENCE);
             assertThat(publisher.needsResume(runId)).isTrue();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -29,12 +30,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The publisher and the subscribers on a real in-JVM KRaft broker. */
 @ExtendWith(EmbeddedKafkaExtension.class)
+@ParameterizedClass(name = "[{0}]")
+@ValueSource(strings = {RunLayouts.TOPIC_PER_RUN, RunLayouts.SHARED})
 class PublishSubscribeIT {
+
+    @Parameter
+    String layout;
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -55,11 +63,13 @@ class PublishSubscribeIT {
         subscriber = new RunSubscriber(config, registry);
     }
 
+    /** A fresh prefix; in the shared layout the source mode is always ingest (its only one). */
     private RunstreamConfig config(String mode) {
         return new RunstreamConfig(Map.of(
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 RunstreamConfig.PREFIX_CONFIG, "pubsub" + PREFIXES.incrementAndGet(),
-                RunstreamConfig.SOURCE_MODE_CONFIG, mode,
+                RunstreamConfig.RUN_LAYOUT_CONFIG, layout,
+                RunstreamConfig.SOURCE_MODE_CONFIG, RunLayouts.SHARED.equals(layout) ? "ingest" : mode,
                 RunstreamConfig.LIVE_ERROR_GRACE_MS_CONFIG, 300));
     }
 
@@ -212,6 +222,8 @@ class PublishSubscribeIT {
 
     @Test
     void shouldWriteTheIngestTopicInTheSameTransactionInIngestMode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RunLayouts.TOPIC_PER_RUN.equals(layout),
+                "the shared layout has no run topics and no ingest topic: it writes each chunk once");
         RunstreamConfig ingest = config("ingest");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -2,6 +2,7 @@ package dev.runstream.bridge.publish.internal;
 
 import dev.runstream.avro.ChunkRecord;
 import dev.runstream.bridge.avro.ChunkRecordMapper;
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.serde.ConfluentAvroSerde;
 import dev.runstream.bridge.wire.RunTopics;
 import dev.runstream.bridge.wire.RunstreamHeaders;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The Kafka records of one numbered chunk: its record on the run's topic (keyed by run id, with its type, transient
  * flag and sequence in headers, timestamped with the chunk's time) and, in the ingest source mode, the same bytes and
- * headers on {@code prefix.ingest}, written in the same transaction. A chunk Kafka would refuse for its size is
+ * headers on {@code prefix.ingest}, written in the same transaction. In the shared layout its one record goes to
+ * {@code prefix.runs}, partitioned by run id. A chunk Kafka would refuse for its size is
  * refused here first.
  */
 public final class ChunkRecords {
@@ -21,6 +23,7 @@ public final class ChunkRecords {
 
     private final RunTopics topics;
     private final boolean ingest;
+    private final boolean shared;
     private final ConfluentAvroSerde<ChunkRecord> serde;
     private final int maxRequestSize;
 
@@ -36,9 +39,15 @@ public final class ChunkRecords {
         }
     }
 
-    public ChunkRecords(RunTopics topics, boolean ingest, ConfluentAvroSerde<ChunkRecord> serde, int maxRequestSize) {
+    /**
+     * @param layout where the run's record goes: its topic, or {@code prefix.runs}
+     * @param ingest whether the run-topic record is also written to {@code prefix.ingest} (topic-per-run layout)
+     */
+    public ChunkRecords(RunTopics topics, RunLayout layout, boolean ingest, ConfluentAvroSerde<ChunkRecord> serde,
+            int maxRequestSize) {
         this.topics = topics;
-        this.ingest = ingest;
+        this.shared = layout == RunLayout.SHARED;
+        this.ingest = ingest && !shared;
         this.serde = serde;
         this.maxRequestSize = maxRequestSize;
     }
@@ -51,8 +60,8 @@ public final class ChunkRecords {
                     + stored.chunk().type() + ") is too large for Kafka: " + value.length + " bytes, "
                     + "max.request.size " + maxRequestSize + "; not written");
         }
-        var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(topics.runTopic(runId),
-                null, stored.timestamp().toEpochMilli(), runId, value);
+        var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(
+                shared ? topics.runs() : topics.runTopic(runId), null, stored.timestamp().toEpochMilli(), runId, value);
         RunstreamHeaders.put(record.headers(), RunstreamHeaders.TYPE, stored.chunk().type());
         RunstreamHeaders.put(record.headers(), RunstreamHeaders.TRANSIENT,
                 Boolean.toString(stored.chunk().isTransient()));

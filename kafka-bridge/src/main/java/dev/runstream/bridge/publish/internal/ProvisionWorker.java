@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 public final class ProvisionWorker implements AutoCloseable {
 
-    private final RunTopicProvisioner provisioner;
+    private final RunProvisioner provisioner;
     private final Consumer<Map<String, ProvisionOutcome>> answer;
     private final Consumer<Set<String>> prepare;
     private final LinkedBlockingQueue<Set<String>> queue = new LinkedBlockingQueue<>();
@@ -29,7 +29,7 @@ public final class ProvisionWorker implements AutoCloseable {
      * @param prepare called with the runs that provisioned well, before their outcomes are handed back (the
      *                publisher has its producer learn their topics' metadata there, off the sender thread)
      */
-    public ProvisionWorker(RunTopicProvisioner provisioner, Consumer<Set<String>> prepare,
+    public ProvisionWorker(RunProvisioner provisioner, Consumer<Set<String>> prepare,
             Consumer<Map<String, ProvisionOutcome>> answer) {
         this.provisioner = provisioner;
         this.prepare = prepare;

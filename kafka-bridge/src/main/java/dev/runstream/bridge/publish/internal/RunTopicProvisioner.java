@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Creates run topics in batches (one CreateTopics call for every new run of a batch) and, for runs whose topic
  * already exists (a resumed leg, a restarted writer), reads the sequence number to go on from. Used by one thread.
  */
-public final class RunTopicProvisioner implements AutoCloseable {
+public final class RunTopicProvisioner implements RunProvisioner {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunTopicProvisioner.class);
 
@@ -81,6 +81,7 @@ public final class RunTopicProvisioner implements AutoCloseable {
      * one). Runs whose topic could not be made, or whose numbering cannot be told now, are
      * {@link ProvisionOutcome.Refused}.
      */
+    @Override
     public Map<String, ProvisionOutcome> provision(Collection<String> runIds) {
         Optional<String> refusal = capacity.refusal(runIds.size());
         if (refusal.isPresent()) {

@@ -38,9 +38,10 @@ public final class CatchUpReader implements AutoCloseable {
 
     /**
      * The chunks of the run in {@code partition} with {@code from <= sequence < to}, in order, at most {@code max}
-     * of them (a reader far behind catches up in several reads, so that none holds more than {@code max}).
+     * of them (a reader far behind catches up in several reads, so that none holds more than {@code max}), reading
+     * the partition from {@code startOffset} (-1: from its start).
      */
-    public List<LiveChunk> read(String runId, TopicPartition partition, long from, long to, int max)
+    public List<LiveChunk> read(String runId, TopicPartition partition, long startOffset, long from, long to, int max)
             throws InterruptedException {
         permits.acquire();
         KafkaConsumer<String, byte[]> consumer = idle.poll();
@@ -48,7 +49,7 @@ public final class CatchUpReader implements AutoCloseable {
             if (consumer == null) {
                 consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             }
-            return read(consumer, runId, partition, from, to, max);
+            return read(consumer, runId, partition, startOffset, from, to, max);
         } catch (RuntimeException e) {
             if (consumer != null) {
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
@@ -65,10 +66,14 @@ public final class CatchUpReader implements AutoCloseable {
     }
 
     private List<LiveChunk> read(KafkaConsumer<String, byte[]> consumer, String runId, TopicPartition partition,
-            long from, long to, int max) {
+            long startOffset, long from, long to, int max) {
         List<LiveChunk> out = new ArrayList<>();
         consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
+        if (startOffset < 0) {
+            consumer.seekToBeginning(List.of(partition));
+        } else {
+            consumer.seek(partition, startOffset);
+        }
         long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
         Deadline deadline = Deadline.after(TIMEOUT);
         while (consumer.position(partition) < end && !deadline.passed()) {

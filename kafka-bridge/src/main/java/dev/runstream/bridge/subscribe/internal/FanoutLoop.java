@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * for the linger time. A run whose topic does not exist yet is looked for every {@value #TOPIC_CHECK_MS} ms (one
  * DescribeTopics call for all such runs) and assigned from its start once it exists.
  */
-public final class FanoutLoop implements AutoCloseable {
+public final class FanoutLoop implements FeedLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanoutLoop.class);
     private static final long TOPIC_CHECK_MS = 25;
@@ -61,6 +61,7 @@ public final class FanoutLoop implements AutoCloseable {
     }
 
     /** Starts reading {@code feed}'s run from its start. */
+    @Override
     public void add(RunFeed feed) {
         added.add(feed);
         consumer.wakeup();
@@ -74,6 +75,7 @@ public final class FanoutLoop implements AutoCloseable {
      * Stops reading {@code feed}'s topic, which is about to be deleted, and fails its followers with
      * {@link dev.runstream.bridge.subscribe.RunTopicGoneException}; completes once the consumer no longer holds it.
      */
+    @Override
     public java.util.concurrent.CompletableFuture<Void> retire(RunFeed feed) {
         Retirement retirement = new Retirement(feed, new java.util.concurrent.CompletableFuture<>());
         retiring.add(retirement);
@@ -104,7 +106,7 @@ public final class FanoutLoop implements AutoCloseable {
 
     private final List<java.util.concurrent.CompletableFuture<Void>> pendingRetirements = new ArrayList<>();
 
-    /** The consumer's metrics; the consumer itself is this loop's alone. */
+    @Override
     public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
         return consumer.metrics();
     }

@@ -25,24 +25,42 @@ public final class FollowedRunReader implements RunSubscription {
     private static final int BATCH = 256;
 
     private final RunStream stream;
-    private final LiveRunFanout fanout;
-    private final StartPosition start;
     private final Duration errorGrace;
     private volatile boolean closed;
     private Thread thread;
 
-    private FollowedRunReader(String runId, LiveRunFanout fanout, StartPosition start, long errorGraceMs) {
+    private FollowedRunReader(String runId, long errorGraceMs) {
         this.stream = RunStream.create(runId);
-        this.fanout = fanout;
-        this.start = start;
         this.errorGrace = Duration.ofMillis(errorGraceMs);
     }
 
-    /** Starts following {@code runId} (a valid run id) from {@code start}. */
+    /**
+     * Starts following {@code runId} (a valid run id) from {@code start}. A {@link StartPosition#isLive() live} start
+     * is taken here, before this returns: the stream holds every chunk stored after this call, however late its
+     * thread gets going.
+     */
     public static FollowedRunReader start(String runId, LiveRunFanout fanout, StartPosition start,
             long errorGraceMs) {
-        FollowedRunReader reader = new FollowedRunReader(runId, fanout, start, errorGraceMs);
-        reader.thread = Thread.ofVirtual().name("runstream-subscriber-" + runId).start(reader::run);
+        FollowedRunReader reader = new FollowedRunReader(runId, errorGraceMs);
+        FollowedRun followed = null;
+        RuntimeException failure = null;
+        try {
+            followed = FollowedRun.follow(fanout, runId, start.isLive() ? 0 : start.sequence(),
+                    reader.errorGrace, FollowedRun.WhenTooSlow.FOLLOW_AGAIN);
+            if (start.isLive()) {
+                followed.skipStored(TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new dev.runstream.core.RunstreamException("run '" + runId + "': interrupted while subscribing",
+                    e);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        FollowedRun ready = followed;
+        RuntimeException failed = failure;
+        reader.thread = Thread.ofVirtual().name("runstream-subscriber-" + runId).start(() -> reader.run(ready,
+                failed));
         return reader;
     }
 
@@ -51,12 +69,10 @@ public final class FollowedRunReader implements RunSubscription {
         return stream;
     }
 
-    private void run() {
-        FollowedRun followed = FollowedRun.follow(fanout, stream.runId(), start.isLive() ? 0 : start.sequence(),
-                errorGrace, FollowedRun.WhenTooSlow.FOLLOW_AGAIN);
+    private void run(FollowedRun followed, RuntimeException failedToStart) {
         try {
-            if (start.isLive()) {
-                followed.skipStored(TIMEOUT);
+            if (failedToStart != null) {
+                throw failedToStart;
             }
             while (!closed && !followed.ended()) {
                 for (LiveChunk chunk : followed.next(BATCH, WAIT)) {
@@ -71,7 +87,9 @@ public final class FollowedRunReader implements RunSubscription {
                 stream.fail(e);
             }
         } finally {
-            followed.close();
+            if (followed != null) {
+                followed.close();
+            }
             stream.close();
         }
     }

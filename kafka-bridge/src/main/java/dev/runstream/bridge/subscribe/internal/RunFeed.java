@@ -37,10 +37,39 @@ public final class RunFeed {
     private int followers;
     private long idleSince = System.nanoTime();
 
+    /** Where the run's log starts in its partition: -1 for the partition's start (a run's own topic). */
+    private final long startOffset;
+
+    /** A feed of a run that has its own topic, read from the partition's start. */
     public RunFeed(String runId, TopicPartition partition, int window) {
+        this(runId, partition, -1, window);
+    }
+
+    /**
+     * A feed of a run whose log starts at {@code startOffset} of {@code partition}, which other runs share (the
+     * shared layout): records before it, and other runs' records, are not the run's.
+     */
+    public RunFeed(String runId, TopicPartition partition, long startOffset, int window) {
         this.runId = runId;
         this.partition = partition;
         this.window = window;
+        this.startOffset = startOffset;
+        this.position = Math.max(0, startOffset);
+    }
+
+    /** Where the run's log starts in its partition; -1 for the partition's start. */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    /** The next offset of the partition to read for this run: everything before it has been read. */
+    public long position() {
+        lock.lock();
+        try {
+            return position;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public String runId() {
