@@ -79,7 +79,8 @@ final class ConnectionOptions {
 
     /**
      * Writes how to reach this {@code serve} for the other commands and for any Kafka tool: its bootstrap servers,
-     * prefix and {@code registryUrl} (serve's own registry API, or the external registry).
+     * prefix, {@code registryUrl} (serve's own registry API, or the external registry), and where runs are written
+     * (run layout and source mode), so that a {@code publish} writes where {@code serve} reads.
      */
     static void writeConnectionFile(Path dataDir, RunstreamConfig config, String registryUrl) throws IOException {
         Properties props = new Properties();
@@ -87,6 +88,8 @@ final class ConnectionOptions {
                 config.getString(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG));
         props.setProperty(RunstreamConfig.PREFIX_CONFIG, config.getString(RunstreamConfig.PREFIX_CONFIG));
         props.setProperty(RunstreamConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        props.setProperty(RunstreamConfig.RUN_LAYOUT_CONFIG, config.runLayout().setting());
+        props.setProperty(RunstreamConfig.SOURCE_MODE_CONFIG, config.sourceMode().setting());
         Files.createDirectories(dataDir);
         Path temp = dataDir.resolve(CONNECTION_FILE + ".tmp");
         try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

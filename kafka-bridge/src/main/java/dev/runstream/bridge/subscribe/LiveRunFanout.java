@@ -116,7 +116,8 @@ public final class LiveRunFanout implements AutoCloseable {
                     });
         }
         RunFeed feed = attach(runId, log instanceof RunLog.InSharedTopic inShared
-                ? new RunLogs.Start(inShared.partition(), inShared.startOffset()) : logs.followFrom(runId));
+                ? new RunLogs.Start(inShared.partition(), inShared.startOffset(), inShared.startOffset())
+                : logs.followFrom(runId));
         followers.incrementAndGet();
         return new RunFollower(feed, fromSequence, admin, catchUp, () -> {
             feed.removeFollower();
@@ -130,7 +131,7 @@ public final class LiveRunFanout implements AutoCloseable {
         RunFeed feed = feeds.compute(runId, (id, existing) -> {
             RunFeed target = existing;
             if (target == null) {
-                target = new RunFeed(id, start.partition(), start.offset(), window);
+                target = new RunFeed(id, start.partition(), start.offset(), start.catchUpFrom(), window);
                 created[0] = target;
             }
             target.addFollower();

@@ -42,6 +42,8 @@ public final class RunFollower implements AutoCloseable {
     private long cursor;
     private long nextSequence;
     private boolean live;
+    /** Whether the chunks before the feed's first were looked for and none was found (see RunFeed#mayStartEarlier). */
+    private boolean lookedEarlier;
     private boolean closed;
 
     RunFollower(RunFeed feed, long fromSequence, Admin admin, CatchUpReader catchUp, Runnable onClose) {
@@ -207,7 +209,9 @@ public final class RunFollower implements AutoCloseable {
         while (true) {
             long left = deadline.remaining().toNanos();
             RunFeed.Window window = feed.read(cursor, max, Math.max(0, left));
-            if (cursor < window.firstIndex()) {
+            boolean earlierMayBeMissing = cursor == window.firstIndex() && !live && !lookedEarlier
+                    && feed.mayStartEarlier() && window.firstSequence() > nextSequence;
+            if (cursor < window.firstIndex() || earlierMayBeMissing) {
                 List<LiveChunk> older = catchUp(window);
                 if (!older.isEmpty()) {
                     return older;
@@ -244,12 +248,13 @@ public final class RunFollower implements AutoCloseable {
             cursor = window.firstIndex();
             return List.of();
         }
-        List<LiveChunk> older = catchUp.read(runId(), feed.partition(), feed.startOffset(), nextSequence,
+        List<LiveChunk> older = catchUp.read(runId(), feed.partition(), feed.catchUpFrom(), nextSequence,
                 window.firstSequence(), feed.window());
         if (!older.isEmpty()) {
             nextSequence = older.get(older.size() - 1).sequence() + 1;
         } else {
             cursor = window.firstIndex();
+            lookedEarlier = true;
         }
         return older;
     }

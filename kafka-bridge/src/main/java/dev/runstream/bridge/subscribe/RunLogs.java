@@ -49,6 +49,11 @@ public final class RunLogs implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * How far back (seconds) the records of a run whose summary is not visible yet are looked for: the aggregator
+     * commits its position in {@code {prefix}.runs} a commit or more before the summaries of what it read there are.
+     */
+    private static final long UNFOLDED_LOOKBACK_SECONDS = 30;
 
     private final RunTopics topics;
     private final Map<String, Object> consumerProps;
@@ -72,21 +77,28 @@ public final class RunLogs implements AutoCloseable {
         this.runsRetentionMs = config.getLong(RunstreamConfig.RUNS_TOPIC_RETENTION_MS_CONFIG);
     }
 
-    /** Where a live log of the run begins: a partition, and its offset there (-1: the partition's start). */
-    public record Start(TopicPartition partition, long offset) {
+    /**
+     * Where a live log of the run begins: a partition and its offset there (-1: the partition's start), and where
+     * older chunks of the run may still be found when the first one read there is past the reader's position
+     * ({@code catchUpFrom}, at most {@code offset}).
+     */
+    public record Start(TopicPartition partition, long offset, long catchUpFrom) {
     }
 
     /**
      * Where a run not known yet (or that may be written again) is followed from: its own topic from the start; in the
-     * shared layout, its partition of {@code {prefix}.runs} from the aggregator's committed offset there (every record
-     * before it is folded into the run's summary, which said the run had no chunk, or which was read).
+     * shared layout, its partition of {@code {prefix}.runs} from the aggregator's committed offset there, with older
+     * chunks looked for from {@value #UNFOLDED_LOOKBACK_SECONDS} s before now (the run may have started while its
+     * summary was not visible yet).
      */
     public Start followFrom(String runId) {
         if (!shared) {
-            return new Start(new TopicPartition(topics.runTopic(runId), 0), -1);
+            return new Start(new TopicPartition(topics.runTopic(runId), 0), -1, -1);
         }
         TopicPartition partition = runsPartition(runId);
-        return new Start(partition, foldedUpTo(runId, partition));
+        long folded = foldedUpTo(runId, partition);
+        long recent = offsetAt(runId, partition, System.currentTimeMillis() - UNFOLDED_LOOKBACK_SECONDS * 1000);
+        return new Start(partition, folded, recent < 0 ? folded : Math.min(folded, recent));
     }
 
     /**
@@ -142,10 +154,15 @@ public final class RunLogs implements AutoCloseable {
             return persisted;
         }
         TopicPartition partition = runsPartition(runId);
+        long start = offsetAt(runId, partition, first.get().toEpochMilli());
+        return start < 0 ? persisted : new RunLog.InSharedTopic(runId, partition, start);
+    }
+
+    /** The first offset of {@code partition} whose record is as late as {@code timestamp}; -1 when none is. */
+    private long offsetAt(String runId, TopicPartition partition, long timestamp) {
         try {
-            long start = admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(first.get().toEpochMilli())))
+            return admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(timestamp)))
                     .partitionResult(partition).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
-            return start < 0 ? persisted : new RunLog.InSharedTopic(runId, partition, start);
         } catch (ExecutionException e) {
             throw new RunstreamException("run '" + runId + "': where it starts in " + partition + " could not be "
                     + "read: " + e.getCause(), e.getCause());

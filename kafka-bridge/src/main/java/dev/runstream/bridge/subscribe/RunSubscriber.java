@@ -118,14 +118,15 @@ public final class RunSubscriber implements AutoCloseable {
 
     /**
      * A run without a summary: none in a run topic layout (its topic holds nothing); in the shared layout, whatever
-     * of it the aggregator has not folded yet (or, with no aggregator, its partition of {@code prefix.runs}).
+     * of it its partition of {@code prefix.runs} holds from where a run whose summary is not visible yet may start
+     * ({@link RunLogs#followFrom}; with no aggregator, the partition's start).
      */
     private List<StoredChunk> unknownRun(String runId, boolean includeTransient) {
         if (config.runLayout() != dev.runstream.bridge.config.RunLayout.SHARED) {
             return List.of();
         }
         RunLogs.Start start = logs().followFrom(runId);
-        return replayShared(new RunLog.InSharedTopic(runId, start.partition(), start.offset()), includeTransient);
+        return replayShared(new RunLog.InSharedTopic(runId, start.partition(), start.catchUpFrom()), includeTransient);
     }
 
     /**
@@ -149,8 +150,13 @@ public final class RunSubscriber implements AutoCloseable {
     private List<StoredChunk> readRunTopic(KafkaConsumer<String, byte[]> consumer, TopicPartition partition,
             long startOffset, String runId, boolean includeTransient) {
         List<StoredChunk> chunks = new ArrayList<>();
+        boolean shared = partition.topic().equals(topics.runs());
         readToEnd(consumer, partition, startOffset, record -> {
-            if (runId.equals(record.key())
+            if (shared && runId.equals(record.key()) && record.value() == null
+                    && RunstreamHeaders.isEraseMarker(record.headers())) {
+                // The run was erased (the shared layout keeps its records until retention): nothing before counts.
+                chunks.clear();
+            } else if (runId.equals(record.key())
                     && (includeTransient || !Boolean.TRUE.equals(RunstreamHeaders.isTransient(record.headers())))) {
                 reader.read(record).filter(c -> includeTransient || !c.chunk().isTransient()).ifPresent(chunks::add);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.core.chunk.Chunk;
 import dev.runstream.core.fold.RunFold;
 import dev.runstream.core.fold.RunSummaryJson;
@@ -20,12 +21,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CLI end to end, as a user runs it: {@code serve} on its embedded broker in one "terminal", the other commands
  * in another, finding it through {@code connection.properties}; then {@code serve} restarted on the same data dir.
  */
+@ParameterizedClass(name = "[{0}]")
+@ValueSource(strings = {RunLayouts.TOPIC_PER_RUN, RunLayouts.SHARED})
 class ServeCommandIT {
+
+    @Parameter
+    String layout;
 
     @TempDir
     Path dir;
@@ -40,7 +49,7 @@ class ServeCommandIT {
             Files.deleteIfExists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE));
             thread = Thread.ofPlatform().start(() -> result.complete(CliRun.of("serve", "--data-dir", data(),
                     "--kafka-port", "0", "--port", "0", "--config", "aggregator.commit.interval.ms=100",
-                    "--config", "run.cancel.grace.ms=1000")));
+                    "--config", "run.cancel.grace.ms=1000", "--config", "run.layout=" + layout)));
             await().atMost(Duration.ofSeconds(60)).until(() -> result.isDone()
                     || Files.exists(dir.resolve("data").resolve(ConnectionOptions.CONNECTION_FILE)));
             assertThat(result).as("serve exited early: %s", result.getNow(null)).isNotDone();

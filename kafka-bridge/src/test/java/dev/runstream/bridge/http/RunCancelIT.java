@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.http.internal.auth.RunSelector;
 import dev.runstream.bridge.http.internal.auth.Scope;
@@ -30,12 +31,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cancel through HTTP on two instances that share the work: whoever may cancel asks any instance, the run's writer
@@ -44,7 +48,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass(name = "[{0}]")
+@ValueSource(strings = {RunLayouts.TOPIC_PER_RUN, RunLayouts.SHARED})
 class RunCancelIT {
+
+    @Parameter
+    String layout;
+
+    @TempDir
+    static Path state;
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String ADMIN = "admin-S3cr3t-cancel";
@@ -63,15 +75,17 @@ class RunCancelIT {
         this.broker = broker;
     }
 
-    @BeforeAll
-    void start(@TempDir Path state) {
+    @BeforeParameterizedClassInvocation
+    void start(String layout) {
         Map<String, Object> settings = Map.of(BridgeConfig.AUTH_TOKEN_CONFIG, ADMIN,
-                BridgeConfig.AUTH_SIGNING_KEY_CONFIG, KEY, RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG, GRACE_MS);
-        first = new BridgeInstance(broker, "cancelit", state.resolve("a"), settings);
-        second = new BridgeInstance(broker, "cancelit", state.resolve("b"), settings);
+                BridgeConfig.AUTH_SIGNING_KEY_CONFIG, KEY, RunstreamConfig.RUN_CANCEL_GRACE_MS_CONFIG, GRACE_MS,
+                RunstreamConfig.RUN_LAYOUT_CONFIG, layout);
+        String prefix = RunLayouts.prefix("cancelit", layout);
+        first = new BridgeInstance(broker, prefix, state.resolve(layout + "-a"), settings);
+        second = new BridgeInstance(broker, prefix, state.resolve(layout + "-b"), settings);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         if (second != null) {
             second.close();

@@ -9,6 +9,7 @@ import dev.runstream.bridge.aggregate.RunAggregationTopology;
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
@@ -53,18 +54,23 @@ class RunEraserIT {
     @TempDir
     Path dir;
 
+    /** {@code mode}: a source mode, or {@value RunLayouts#SHARED} for the shared layout (whose source is ingest). */
     private RunstreamConfig config(EmbeddedKafkaBroker broker, String prefix, String mode) throws Exception {
+        boolean shared = mode.equals(RunLayouts.SHARED);
         return new RunstreamConfig(Map.of(
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 RunstreamConfig.PREFIX_CONFIG, prefix,
-                RunstreamConfig.SOURCE_MODE_CONFIG, mode,
+                RunstreamConfig.SOURCE_MODE_CONFIG, shared ? RunstreamConfig.SOURCE_MODE_INGEST : mode,
+                RunstreamConfig.RUN_LAYOUT_CONFIG, shared ? RunLayouts.SHARED : RunLayouts.TOPIC_PER_RUN,
+                RunstreamConfig.RUNS_TOPIC_PARTITIONS_CONFIG, 3,
                 RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 3,
                 RunstreamConfig.INGEST_TOPIC_PARTITIONS_CONFIG, 3,
                 "kafka.streams.state.dir", Files.createTempDirectory(dir, "streams").toString()));
     }
 
     @ParameterizedTest(name = "source.mode={0}")
-    @ValueSource(strings = {RunstreamConfig.SOURCE_MODE_PATTERN, RunstreamConfig.SOURCE_MODE_INGEST})
+    @ValueSource(strings = {RunstreamConfig.SOURCE_MODE_PATTERN, RunstreamConfig.SOURCE_MODE_INGEST,
+            RunLayouts.SHARED})
     void shouldEraseOneRunAndLeaveTheOtherAsItWas(String mode, EmbeddedKafkaBroker broker) throws Exception {
         RunstreamConfig config = config(broker, "erase-" + mode, mode);
         RunTopics topics = config.topics();
@@ -84,7 +90,8 @@ class RunEraserIT {
             ErasedRun result = eraser.erase(ERASED, PATIENCE);
 
             assertThat(result).isEqualTo(new ErasedRun(ERASED, true,
-                    mode.equals(RunstreamConfig.SOURCE_MODE_INGEST) ? ErasedRun.DELETED : ErasedRun.TRUNCATED,
+                    mode.equals(RunLayouts.SHARED) ? ErasedRun.SHARED
+                            : mode.equals(RunstreamConfig.SOURCE_MODE_INGEST) ? ErasedRun.DELETED : ErasedRun.TRUNCATED,
                     erased.size(), true));
             assertThat(aggregator.summary(ERASED)).isEmpty();
             assertThat(subscriber.replay(ERASED, false)).isEmpty();
@@ -198,6 +205,11 @@ class RunEraserIT {
 
     private static void assertRunTopicEmptyOrGone(Admin admin, RunstreamConfig config, String mode) throws Exception {
         String topic = config.topics().runTopic(ERASED);
+        if (mode.equals(RunLayouts.SHARED)) {
+            assertThat(admin.listTopics().names().get()).as("the shared layout makes no run topic")
+                    .doesNotContain(topic).contains(config.topics().runs());
+            return;
+        }
         if (mode.equals(RunstreamConfig.SOURCE_MODE_INGEST)) {
             await().atMost(PATIENCE).until(() -> !admin.listTopics().names().get().contains(topic));
             return;

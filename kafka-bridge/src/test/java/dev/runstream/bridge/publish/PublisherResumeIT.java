@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
 import dev.runstream.bridge.broker.EmbeddedKafkaExtension;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.registry.InMemorySchemaRegistry;
 import dev.runstream.bridge.registry.SchemaRegistryClient;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Where {@link KafkaRunPublisher#resume(String)} goes on numbering a run whose topic ends in transactions: aborted
@@ -32,7 +36,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * resumes. The records standing in for a failed publisher's are written by a raw transactional producer.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
+@ParameterizedClass(name = "[{0}]")
+@ValueSource(strings = {RunLayouts.TOPIC_PER_RUN, RunLayouts.SHARED})
 class PublisherResumeIT {
+
+    @Parameter
+    String layout;
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -49,7 +58,8 @@ class PublisherResumeIT {
     void start() {
         config = new RunstreamConfig(Map.of(
                 RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                RunstreamConfig.PREFIX_CONFIG, "resume" + PREFIXES.incrementAndGet()));
+                RunstreamConfig.PREFIX_CONFIG, "resume" + PREFIXES.incrementAndGet(),
+                RunstreamConfig.RUN_LAYOUT_CONFIG, layout));
         publisher = new KafkaRunPublisher(config, registry);
     }
 
@@ -74,10 +84,11 @@ class PublisherResumeIT {
         return producer;
     }
 
-    /** Sends records numbered {@code from} to {@code to - 1} to the run's topic, in the open transaction. */
+    /** Sends records numbered {@code from} to {@code to - 1} to the run's log, in the open transaction. */
     private void sendNumbered(KafkaProducer<String, byte[]> producer, String runId, long from, long to) {
         for (long sequence = from; sequence < to; sequence++) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().runTopic(runId), runId,
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    RunLayouts.logTopic(config.topics(), layout, runId), runId,
                     ("attempt " + sequence).getBytes(StandardCharsets.UTF_8));
             RunstreamHeaders.put(record.headers(), RunstreamHeaders.SEQUENCE, Long.toString(sequence));
             producer.send(record);

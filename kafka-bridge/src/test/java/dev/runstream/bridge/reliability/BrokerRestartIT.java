@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.runstream.bridge.aggregate.RunAggregator;
 import dev.runstream.bridge.broker.EmbeddedKafkaBroker;
+import dev.runstream.bridge.broker.RunLayouts;
 import dev.runstream.bridge.broker.internal.LoopbackPorts;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.publish.KafkaRunPublisher;
@@ -67,15 +68,20 @@ class BrokerRestartIT {
     }
 
     @ParameterizedTest(name = "source.mode={0}")
-    @ValueSource(strings = {RunstreamConfig.SOURCE_MODE_PATTERN, RunstreamConfig.SOURCE_MODE_INGEST})
+    @ValueSource(strings = {RunstreamConfig.SOURCE_MODE_PATTERN, RunstreamConfig.SOURCE_MODE_INGEST,
+            RunLayouts.SHARED})
     void shouldStoreEveryChunkOnceAndSummariseEveryRunAsWithoutFaultAcrossABrokerRestart(String sourceMode)
             throws Exception {
+        // The shared layout's source is ingest (its only one).
+        boolean shared = sourceMode.equals(RunLayouts.SHARED);
         broker = startBroker();
         String prefix = "rel-restart-" + PREFIXES.incrementAndGet();
         RunstreamConfig config = new RunstreamConfig(Map.ofEntries(
                 Map.entry(RunstreamConfig.PREFIX_CONFIG, prefix),
                 Map.entry(RunstreamConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                Map.entry(RunstreamConfig.SOURCE_MODE_CONFIG, sourceMode),
+                Map.entry(RunstreamConfig.SOURCE_MODE_CONFIG, shared ? RunstreamConfig.SOURCE_MODE_INGEST : sourceMode),
+                Map.entry(RunstreamConfig.RUN_LAYOUT_CONFIG, shared ? RunLayouts.SHARED : RunLayouts.TOPIC_PER_RUN),
+                Map.entry(RunstreamConfig.RUNS_TOPIC_PARTITIONS_CONFIG, 4),
                 Map.entry(RunstreamConfig.CHUNKS_TOPIC_PARTITIONS_CONFIG, 4),
                 Map.entry(RunstreamConfig.INGEST_TOPIC_PARTITIONS_CONFIG, 4),
                 // Shorter than the outage, so that chunks fail and writers must resume: a transaction's commit
@@ -113,13 +119,14 @@ class BrokerRestartIT {
         int resumed = (int) reports.stream().filter(report -> report.resumes() > 0).count();
         assertThat(failed).as("chunks that failed while the broker was down").isPositive();
 
-        Map<String, List<ConsumerRecord<String, byte[]>>> records = stored.read(
-                runs.keySet().stream().map(config.topics()::runTopic).toList());
+        Map<String, List<ConsumerRecord<String, byte[]>>> records = stored.read(shared
+                ? List.of(config.topics().runs()) : runs.keySet().stream().map(config.topics()::runTopic).toList());
         for (Map.Entry<String, List<Chunk>> run : runs.entrySet()) {
             String runId = run.getKey();
-            String topic = config.topics().runTopic(runId);
+            String topic = RunLayouts.logTopic(config.topics(), shared ? RunLayouts.SHARED : RunLayouts.TOPIC_PER_RUN,
+                    runId);
             List<StoredChunk> chunks = stored.assertStoredExactlyOnce(topic, runId, run.getValue(),
-                    records.get(topic));
+                    records.get(topic).stream().filter(record -> runId.equals(record.key())).toList());
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> StoredRuns
                     .assertSameSummary(aggregator.summary(runId).orElseThrow(), StoredRuns.fold(runId, chunks)));
         }

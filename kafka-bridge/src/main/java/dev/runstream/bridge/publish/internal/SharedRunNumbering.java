@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code {prefix}.chunks} (the fold's input) with what it wrote, so the records of a run that its summary may not
  * count yet are all past those committed offsets: each batch reads, per partition its runs map to, only that
  * unfolded tail (a commit interval's worth of records, not the partition's history), up to its end once every
- * transaction open at the start is decided. A run found nowhere starts at 0.
+ * transaction open at the start is decided, and keeps what it read for the next batches, so that each record is read
+ * once. A run found nowhere starts at 0.
  */
 public final class SharedRunNumbering implements RunProvisioner {
 
@@ -51,6 +52,7 @@ public final class SharedRunNumbering implements RunProvisioner {
     private final RunHistory history;
     private final KafkaConsumer<String, byte[]> tailReader;
     private final Map<String, Integer> partitionCounts = new HashMap<>();
+    private final Map<TopicPartition, Tail> tails = new HashMap<>();
 
     public SharedRunNumbering(RunstreamConfig config, Admin admin, RunHistory history) {
         this.topics = config.topics();
@@ -72,9 +74,9 @@ public final class SharedRunNumbering implements RunProvisioner {
                 history.nextSequences(rest).forEach((runId, sequence) -> next.merge(runId, sequence, Math::max));
             }
         } catch (RuntimeException e) {
-            RunstreamException failure = new RunstreamException("cannot tell where the numbering of a run goes on in "
-                    + topics.runs() + " (" + e.getMessage() + "); try again", e);
-            runIds.forEach(runId -> outcomes.put(runId, new ProvisionOutcome.Refused(failure)));
+            runIds.forEach(runId -> outcomes.put(runId, new ProvisionOutcome.Refused(new RunstreamException("run '"
+                    + runId + "': cannot tell where its numbering goes on in " + topics.runs() + " ("
+                    + e.getMessage() + "); try again", e))));
             return outcomes;
         }
         runIds.forEach(runId -> outcomes.put(runId, new ProvisionOutcome.Numbered(next.getOrDefault(runId, 0L))));
@@ -83,7 +85,8 @@ public final class SharedRunNumbering implements RunProvisioner {
 
     /**
      * One past the highest sequence of each run in the unfolded tails of its partitions of {@code {prefix}.runs} and
-     * {@code {prefix}.chunks}; runs with no record there are left out.
+     * {@code {prefix}.chunks}; runs with no record there are left out. Each partition's tail is read once: what was
+     * read for an earlier batch is kept ({@link Tail}) and only the records written since are read.
      */
     private Map<String, Long> unfolded(Collection<String> runIds) {
         Map<TopicPartition, Set<String>> wanted = new HashMap<>();
@@ -96,45 +99,116 @@ public final class SharedRunNumbering implements RunProvisioner {
         }
         Map<TopicPartition, Long> from = foldedUpTo(wanted.keySet());
         Map<TopicPartition, Long> until = stableEnds(wanted.keySet());
-        Map<String, Long> next = new HashMap<>();
         Map<TopicPartition, Long> toRead = new HashMap<>();
-        from.forEach((partition, offset) -> {
-            if (offset < until.get(partition)) {
-                toRead.put(partition, offset);
+        from.forEach((partition, folded) -> {
+            Tail tail = tails.get(partition);
+            if (tail == null || folded < tail.from || folded > tail.to) {
+                tail = new Tail(folded);
+                tails.put(partition, tail);
+            } else {
+                tail.forgetBefore(folded);
+            }
+            if (tail.to < until.get(partition)) {
+                toRead.put(partition, tail.to);
             }
         });
-        if (toRead.isEmpty()) {
-            return next;
+        if (!toRead.isEmpty()) {
+            read(toRead, until);
         }
+        Map<String, Long> next = new HashMap<>();
+        wanted.forEach((partition, runs) -> {
+            Tail tail = tails.get(partition);
+            for (String runId : runs) {
+                long[] seen = tail.runs.get(runId);
+                if (seen != null) {
+                    next.merge(runId, seen[0], Math::max);
+                }
+            }
+        });
+        return next;
+    }
+
+    /** Reads each partition from its offset in {@code toRead} up to {@code until} into its {@link Tail}. */
+    private void read(Map<TopicPartition, Long> toRead, Map<TopicPartition, Long> until) {
         tailReader.assign(toRead.keySet());
         toRead.forEach(tailReader::seek);
         Deadline deadline = Deadline.after(TIMEOUT);
         try {
             while (!caughtUp(until)) {
                 if (deadline.passed()) {
+                    toRead.keySet().forEach(tails::remove);
                     throw new RunstreamException("could not read the unfolded tails of " + toRead.keySet() + " within "
                             + TIMEOUT.toSeconds() + " s");
                 }
-                for (ConsumerRecord<String, byte[]> record : tailReader.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<String, byte[]> record : tailReader.poll(Duration.ofMillis(20))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= until.get(partition) || record.key() == null) {
+                    Tail tail = tails.get(partition);
+                    if (record.offset() < tail.to || record.offset() >= until.get(partition)) {
                         continue;
                     }
-                    sequenceOf(record).ifPresent(sequence -> {
-                        if (wanted.get(partition).contains(sequence.runId())) {
-                            next.merge(sequence.runId(), sequence.sequence() + 1, Math::max);
-                        }
-                    });
+                    if (record.value() == null && record.key() != null
+                            && RunstreamHeaders.isEraseMarker(record.headers())) {
+                        // An erased run starts again from its history (none): what came before is gone.
+                        tail.runs.remove(record.key());
+                        continue;
+                    }
+                    sequenceOf(record).ifPresent(key -> tail.saw(key.runId(), key.sequence(), record.offset()));
                 }
             }
+            until.forEach((partition, end) -> {
+                if (toRead.containsKey(partition)) {
+                    tails.get(partition).to = end;
+                }
+            });
         } finally {
             tailReader.assign(List.of());
         }
-        return next;
+    }
+
+    /**
+     * What was read of one partition's unfolded tail: from {@code from} (the aggregator's committed offset when it
+     * was last looked at) up to {@code to}, the highest sequence of each run seen there and the offset it was seen at.
+     * Runs last seen before the aggregator's committed offset are forgotten (their summary counts them).
+     */
+    private static final class Tail {
+        /** More runs than this in one tail (an aggregator that stopped): it is read anew from the committed offset. */
+        private static final int MAX_RUNS = 200_000;
+
+        private long from;
+        private long to;
+        private final Map<String, long[]> runs = new HashMap<>();
+
+        Tail(long from) {
+            this.from = from;
+            this.to = from;
+        }
+
+        void saw(String runId, long sequence, long offset) {
+            long[] seen = runs.computeIfAbsent(runId, id -> new long[] {0, offset});
+            seen[0] = Math.max(seen[0], sequence + 1);
+            seen[1] = offset;
+        }
+
+        void forgetBefore(long folded) {
+            if (runs.size() > MAX_RUNS) {
+                runs.clear();
+                from = folded;
+                to = folded;
+                return;
+            }
+            // Forgetting is a walk of the map: done once the committed offset moved a good way.
+            if (folded - from > Math.max(1_000, runs.size())) {
+                runs.values().removeIf(seen -> seen[1] < folded);
+                from = folded;
+            }
+        }
     }
 
     /** The run and sequence of a record of {@code {prefix}.runs} (keyed by run id) or {@code {prefix}.chunks}. */
     private Optional<ChunkKey> sequenceOf(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            return Optional.empty();
+        }
         if (record.topic().equals(topics.chunks())) {
             return record.value() == null ? Optional.empty() : ChunkKey.parse(record.key());
         }
@@ -211,7 +285,7 @@ public final class SharedRunNumbering implements RunProvisioner {
                     return stable;
                 }
                 if (deadline.passed()) {
-                    throw new RunstreamException("a transaction on " + waiting.keySet() + " is not decided after "
+                    throw new RunstreamException("a transaction on " + waiting.keySet() + " is not decided yet after "
                             + STABLE_WAIT.toSeconds() + " s");
                 }
                 admin.listOffsets(waiting, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()

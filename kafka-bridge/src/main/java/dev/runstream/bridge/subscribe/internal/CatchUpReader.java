@@ -1,6 +1,7 @@
 package dev.runstream.bridge.subscribe.internal;
 
 import dev.runstream.bridge.subscribe.LiveChunk;
+import dev.runstream.bridge.wire.RunstreamHeaders;
 import dev.runstream.core.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +80,12 @@ public final class CatchUpReader implements AutoCloseable {
         while (consumer.position(partition) < end && !deadline.passed()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (!runId.equals(record.key())) {
+                    continue;
+                }
+                if (startOffset >= 0 && record.value() == null && RunstreamHeaders.isEraseMarker(record.headers())) {
+                    // Erased, in a shared partition (read from an offset, not its start), which keeps the run's
+                    // records until retention: nothing before the marker counts.
+                    out.clear();
                     continue;
                 }
                 var stored = reader.read(record);

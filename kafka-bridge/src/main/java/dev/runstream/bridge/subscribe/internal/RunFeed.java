@@ -40,21 +40,39 @@ public final class RunFeed {
     /** Where the run's log starts in its partition: -1 for the partition's start (a run's own topic). */
     private final long startOffset;
 
+    /** Where older chunks of the run may be, when the first read is past a reader's position; at most startOffset. */
+    private final long catchUpFrom;
+
     /** A feed of a run that has its own topic, read from the partition's start. */
     public RunFeed(String runId, TopicPartition partition, int window) {
-        this(runId, partition, -1, window);
+        this(runId, partition, -1, -1, window);
     }
 
     /**
-     * A feed of a run whose log starts at {@code startOffset} of {@code partition}, which other runs share (the
-     * shared layout): records before it, and other runs' records, are not the run's.
+     * A feed of a run whose log is read from {@code startOffset} of {@code partition}, which other runs share (the
+     * shared layout): other runs' records are not the run's. Where {@code startOffset} is a guess (the run had no
+     * visible summary), its older chunks may be found from {@code catchUpFrom} on.
      */
-    public RunFeed(String runId, TopicPartition partition, long startOffset, int window) {
+    public RunFeed(String runId, TopicPartition partition, long startOffset, long catchUpFrom, int window) {
         this.runId = runId;
         this.partition = partition;
         this.window = window;
         this.startOffset = startOffset;
+        this.catchUpFrom = Math.min(startOffset, catchUpFrom);
         this.position = Math.max(0, startOffset);
+    }
+
+    /** Where chunks older than the window are read from (-1: the partition's start). */
+    public long catchUpFrom() {
+        return catchUpFrom;
+    }
+
+    /**
+     * Whether the run may have chunks before where the feed reads from: its first chunk read may be past a reader's
+     * position with older ones still in the partition (from {@link #catchUpFrom()}).
+     */
+    public boolean mayStartEarlier() {
+        return catchUpFrom < startOffset;
     }
 
     /** Where the run's log starts in its partition; -1 for the partition's start. */

@@ -134,7 +134,7 @@ public final class SharedPartitionLoop implements FeedLoop {
             }
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 RunFeed target = record.key() == null ? null : feeds.get(record.key());
-                if (target == null || record.offset() < target.position()) {
+                if (target == null || record.offset() < target.position() || record.value() == null) {
                     continue;
                 }
                 reader.read(record).ifPresent(stored -> {
