@@ -137,10 +137,11 @@ public final class RunLogs implements AutoCloseable {
     }
 
     /**
-     * A run's log in the shared layout: unknown without a summary; persisted (in {@code {prefix}.chunks}) once
-     * {@code {prefix}.runs} may have lost the run's start to retention (half its retention after the first chunk);
-     * else its partition of {@code {prefix}.runs}, transient chunks included, from the first offset as late as its
-     * first chunk (the time index), as a run topic is read while it lives.
+     * A run's log in the shared layout: unknown without a summary; persisted (in {@code {prefix}.chunks}) once it
+     * ended (also a run written before a switch from a topic per run, which {@code {prefix}.runs} never held) or once
+     * {@code {prefix}.runs} may have lost its start to retention (half its retention after the first chunk); else its
+     * partition of {@code {prefix}.runs}, transient chunks included, from the first offset as late as its first chunk
+     * (the time index).
      */
     private RunLog locateShared(String runId) {
         Optional<RunSummary> summary = summaries.summary(runId);
@@ -149,7 +150,7 @@ public final class RunLogs implements AutoCloseable {
         }
         RunLog.Persisted persisted = new RunLog.Persisted(runId, summary.get());
         Optional<java.time.Instant> first = summary.get().firstChunkAt();
-        if (first.isEmpty() || runsRetentionMs >= 0
+        if (persisted.ended() || first.isEmpty() || runsRetentionMs >= 0
                 && first.get().toEpochMilli() < System.currentTimeMillis() - runsRetentionMs / 2) {
             return persisted;
         }
@@ -173,6 +174,21 @@ public final class RunLogs implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RunstreamException("run '" + runId + "': interrupted while looking for its log", e);
         }
+    }
+
+    /**
+     * Where an ended run of the shared layout starts in {@code {prefix}.runs} while that topic's retention may keep it
+     * (transient chunks included); empty in the other layouts, or when it may be gone.
+     */
+    public Optional<RunLog.InSharedTopic> retained(RunLog.Persisted log) {
+        Optional<java.time.Instant> first = log.summary().firstChunkAt();
+        if (!shared || first.isEmpty() || runsRetentionMs >= 0
+                && first.get().toEpochMilli() < System.currentTimeMillis() - runsRetentionMs / 2) {
+            return Optional.empty();
+        }
+        TopicPartition partition = runsPartition(log.runId());
+        long start = offsetAt(log.runId(), partition, first.get().toEpochMilli());
+        return start < 0 ? Optional.empty() : Optional.of(new RunLog.InSharedTopic(log.runId(), partition, start));
     }
 
     /** The run's partition of {@code {prefix}.runs}. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -95,7 +96,8 @@ public final class RunSubscriber implements AutoCloseable {
         return switch (log) {
             case RunLog.InRunTopic inTopic -> replayRunTopic(runId, includeTransient);
             case RunLog.InSharedTopic inShared -> replayShared(inShared, includeTransient);
-            case RunLog.Persisted persisted -> logs().persisted(persisted, 0);
+            case RunLog.Persisted persisted -> includeTransient ? withTransient(persisted)
+                    : logs().persisted(persisted, 0);
             case RunLog.Unknown unknown -> unknownRun(runId, includeTransient);
         };
     }
@@ -114,6 +116,21 @@ public final class RunSubscriber implements AutoCloseable {
             // past the end, which the broker holds for fetch.max.wait.ms (500 ms), on every replay.
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         }
+    }
+
+    /**
+     * An ended run with its transient chunks, from {@code prefix.runs} while its retention keeps them (the shared
+     * layout), if they are there (a run written before a switch of layout is not): else its persisted chunks.
+     */
+    private List<StoredChunk> withTransient(RunLog.Persisted persisted) {
+        Optional<RunLog.InSharedTopic> retained = logs().retained(persisted);
+        if (retained.isPresent()) {
+            List<StoredChunk> chunks = replayShared(retained.get(), true);
+            if (!chunks.isEmpty() && chunks.getLast().sequence() >= persisted.summary().lastSequence()) {
+                return chunks;
+            }
+        }
+        return logs().persisted(persisted, 0);
     }
 
     /**
