@@ -1,5 +1,6 @@
 package dev.runstream.bridge.lifecycle;
 
+import dev.runstream.bridge.config.RunLayout;
 import dev.runstream.bridge.config.RunstreamConfig;
 import dev.runstream.bridge.config.SourceMode;
 import dev.runstream.bridge.lifecycle.internal.CommittedOffsets;
@@ -77,7 +78,7 @@ public final class RunEraser implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         this.topics = config.topics();
-        this.shared = config.runLayout() == dev.runstream.bridge.config.RunLayout.SHARED;
+        this.shared = config.runLayout() == RunLayout.SHARED;
         this.ingestSource = config.sourceMode() == SourceMode.INGEST;
         this.admin = Admin.create(config.clientProperties("admin"));
         this.topicAdmin = new TopicAdmin(admin);
@@ -101,9 +102,11 @@ public final class RunEraser implements AutoCloseable {
         Deadline deadline = Deadline.after(timeout);
         try (PartitionScan scan = new PartitionScan(config.readCommittedConsumerProperties())) {
             TopicPartition summaryPartition = partitionOfRun(topics.runSummaries(), runId, deadline);
-            RunTopicState runTopic = shared ? RunTopicState.ABSENT
-                    : topicAdmin.runTopicState(topics.runTopic(runId), deadline);
             long summariesEnd = scan.end(summaryPartition, deadline);
+            if (shared) {
+                return eraseFromSharedTopic(runId, scan, summaryPartition, summariesEnd, deadline, timeout);
+            }
+            RunTopicState runTopic = topicAdmin.runTopicState(topics.runTopic(runId), deadline);
             if (!runTopic.hasRecords() && !scan.hasValue(summaryPartition, runId, summariesEnd, deadline)) {
                 LOG.info("Erase of run '{}': no topic with records and no summary; nothing to erase", runId);
                 return ErasedRun.unknown(runId);
@@ -112,7 +115,7 @@ public final class RunEraser implements AutoCloseable {
                 topicAdmin.createRunTopic(config, runId);
             }
             Confirmation done = markAndAwaitAggregator(runId, scan, summaryPartition, summariesEnd, deadline, timeout);
-            String topicOutcome = shared ? ErasedRun.SHARED : runTopic.exists() || !ingestSource
+            String topicOutcome = runTopic.exists() || !ingestSource
                     ? removeRunTopicRecords(runId, done.markerOffset()) : ErasedRun.ABSENT;
             ErasedRun erased = new ErasedRun(runId, true, topicOutcome, done.chunkTombstones(), done.summaryRemoved());
             LOG.info("Erased run '{}': {}", runId, erased);
@@ -121,6 +124,23 @@ public final class RunEraser implements AutoCloseable {
             throw new EraseTimeoutException("run '" + runId + "': the erase did not complete within " + timeout
                     + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * In the shared layout the run has no topic to look at, and its summary may not be committed yet when its last
+     * chunk is: whether it existed is answered by the aggregator itself, which reads the marker after every record of
+     * the run in the same partition of {@code prefix.runs}.
+     */
+    private ErasedRun eraseFromSharedTopic(String runId, PartitionScan scan, TopicPartition summaryPartition,
+            long summariesEnd, Deadline deadline, Duration timeout) {
+        Confirmation done = markAndAwaitAggregator(runId, scan, summaryPartition, summariesEnd, deadline, timeout);
+        if (done.chunkTombstones() == 0 && !done.summaryRemoved()) {
+            LOG.info("Erase of run '{}': the aggregator knew no summary and no chunk of it; nothing was erased", runId);
+            return ErasedRun.unknown(runId);
+        }
+        ErasedRun erased = new ErasedRun(runId, true, ErasedRun.SHARED, done.chunkTombstones(), done.summaryRemoved());
+        LOG.info("Erased run '{}': {}", runId, erased);
+        return erased;
     }
 
     /**

@@ -32,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one answer to "where is this run's log, and where does it end", for every reader (replay, live followers, SSE,
@@ -47,8 +49,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class RunLogs implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunLogs.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a persisted read waits for chunks its summary counts that are not committed yet. */
+    private static final Duration PERSISTED_SETTLE = Duration.ofSeconds(5);
     /**
      * How far back (seconds) the records of a run whose summary is not visible yet are looked for: the aggregator
      * commits its position in {@code {prefix}.runs} a commit or more before the summaries of what it read there are.
@@ -268,11 +273,26 @@ public final class RunLogs implements AutoCloseable {
             consumer.seek(partition, start);
             SortedMap<Long, StoredChunk> latest = new TreeMap<>();
             Deadline deadline = Deadline.after(TIMEOUT);
+            Deadline settled = null;
+            long persistedCount = summary.chunkCount() - summary.transientCount();
             boolean last = false;
-            while (!last && consumer.position(partition) < end) {
+            while (!last && latest.size() < persistedCount) {
                 if (deadline.passed()) {
                     throw new RunstreamException("run '" + runId + "': its persisted chunks could not be read from "
                             + partition + " within " + TIMEOUT.toSeconds() + " s");
+                }
+                if (consumer.position(partition) >= end) {
+                    // The summary may come from the aggregator's store, ahead of the transaction that commits the
+                    // chunks it folded: wait a little for the committed end to move past them.
+                    settled = settled == null ? Deadline.after(PERSISTED_SETTLE) : settled;
+                    if (settled.passed()) {
+                        LOG.warn("Run '{}': {} of its {} persisted chunks found in {} up to offset {}; the summary "
+                                + "promised more", runId, latest.size(), persistedCount, partition, end);
+                        break;
+                    }
+                    pause(runId);
+                    end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+                    continue;
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     if (record.offset() >= end) {
@@ -309,6 +329,15 @@ public final class RunLogs implements AutoCloseable {
         OffsetAndTimestamp at = found.get(partition);
         // No record as late as the run's first chunk: none of the run is in the partition (any more).
         return at != null ? at.offset() : end;
+    }
+
+    private static void pause(String runId) {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunstreamException("run '" + runId + "': interrupted while reading its persisted chunks", e);
+        }
     }
 
     /** The summaries this instance reads a run's end from. */

@@ -135,7 +135,8 @@ class SecretsInLogsIT {
         Properties properties = new Properties();
         properties.load(Files.newBufferedReader(connection));
         assertThat(properties.stringPropertyNames()).as("what serve shares with the other commands")
-                .containsExactlyInAnyOrder("bootstrap.servers", "prefix", "schema.registry.url");
+                .containsExactlyInAnyOrder("bootstrap.servers", "prefix", "schema.registry.url", "source.mode",
+                        "run.layout");
         System.out.printf("SecretsInLogsIT: %d secrets, %d lines of serve and publish output at INFO/DEBUG, none "
                 + "there nor in %s%n", SECRETS.size(), logs.lines().count(), ConnectionOptions.CONNECTION_FILE);
     }

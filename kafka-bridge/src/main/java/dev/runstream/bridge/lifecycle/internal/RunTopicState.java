@@ -8,7 +8,4 @@ package dev.runstream.bridge.lifecycle.internal;
  *                   earlier erase in the pattern mode exists but holds none
  */
 public record RunTopicState(boolean exists, boolean hasRecords) {
-
-    /** No topic: a run that has none (the shared layout), or whose topic is gone. */
-    public static final RunTopicState ABSENT = new RunTopicState(false, false);
 }
